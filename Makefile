@@ -1,0 +1,50 @@
+# The two commands: `make run` (set up and serve on the embedded default) and `make test`.
+PYTHON_BIN ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+HOST ?= 127.0.0.1
+PYTEST_ARGS ?=
+
+.PHONY: run test venv install install-dev migrate demo serve worker lint bench clean
+
+$(VENV)/bin/python:
+	$(PYTHON_BIN) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt $(VENV)/bin/python
+	$(VENV)/bin/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/bin/python
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py load_demo --if-empty
+
+## make run: install, migrate, load the demo snapshot into an empty database, then serve the app
+## with daphne on http://$(HOST):$(PORT) and a django-q2 worker beside it.
+run: demo
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@echo "Kidney Genetics Database on http://$(HOST):$(PORT)/  (Ctrl-C stops server and worker)"
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(PY) manage.py qcluster & \
+	  $(VENV)/bin/daphne -b $(HOST) -p $(PORT) kidney_genetics.asgi:application
+
+## make test: install the dev requirements and run the whole suite (SQLite unless DATABASE_URL).
+test: install-dev
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf var/kidney_genetics.sqlite3* var/staticfiles

@@ -1,0 +1,1 @@
+"""Curator decisions, uploads and releases; see the curation issue."""

@@ -1,0 +1,103 @@
+"""Source runs and staged records: the audit trail of every ingestion."""
+
+from django.conf import settings
+from django.db import models
+
+from genes.models import Gene, SourceKey
+
+
+class RunStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    RUNNING = "running", "Running"
+    COMPLETED = "completed", "Completed"
+    FAILED = "failed", "Failed"
+
+
+class SourceRun(models.Model):
+    """One ingestion of one source; the row is also the progress record others watch."""
+
+    source = models.CharField(max_length=32, choices=SourceKey.choices, db_index=True)
+    status = models.CharField(
+        max_length=16, choices=RunStatus.choices, default=RunStatus.PENDING, db_index=True
+    )
+    mode = models.CharField(max_length=16, blank=True, help_text="live, record, replay or file")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    record_count = models.PositiveIntegerField(default=0)
+    gene_count = models.PositiveIntegerField(default=0)
+    staged_count = models.PositiveIntegerField(default=0)
+    source_version = models.CharField(max_length=128, blank=True)
+    snapshot_checksum = models.CharField(max_length=64, blank=True)
+    phase = models.CharField(max_length=64, blank=True)
+    progress_current = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(null=True, blank=True)
+    message = models.CharField(max_length=512, blank=True)
+    log = models.TextField(blank=True)
+    error = models.TextField(blank=True)
+    triggered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    task_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["source", "status", "-finished_at"], name="run_source_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.source} run {self.pk} ({self.status})"
+
+
+class StagedReason(models.TextChoices):
+    UNKNOWN = "unknown", "Unknown symbol"
+    AMBIGUOUS = "ambiguous", "Ambiguous symbol"
+    JUNK = "junk", "Not a gene symbol"
+    WITHDRAWN = "withdrawn", "Withdrawn HGNC entry"
+    INVALID_ID = "invalid_id", "Invalid or unknown identifier"
+
+
+class ReviewStatus(models.TextChoices):
+    PENDING = "pending", "Pending review"
+    MAPPED = "mapped", "Mapped to a gene"
+    REJECTED = "rejected", "Rejected"
+
+
+class StagedRecord(models.Model):
+    """A source record whose symbol could not be normalised, kept whole for a curator."""
+
+    source = models.CharField(max_length=32, choices=SourceKey.choices, db_index=True)
+    raw_symbol = models.CharField(max_length=256)
+    raw_symbol_key = models.CharField(
+        max_length=256, help_text="Cleaned, upper-cased symbol; one staged record per key"
+    )
+    raw_hgnc_id = models.CharField(max_length=32, blank=True)
+    raw_ncbi_id = models.CharField(max_length=32, blank=True)
+    reason = models.CharField(max_length=16, choices=StagedReason.choices)
+    detail = models.CharField(max_length=512, blank=True)
+    candidates = models.ManyToManyField(Gene, blank=True, related_name="+")
+    payload = models.JSONField(default=dict, help_text="The evidence this record would add")
+    review_status = models.CharField(
+        max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.PENDING, db_index=True
+    )
+    mapped_gene = models.ForeignKey(
+        Gene, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    run = models.ForeignKey(SourceRun, null=True, blank=True, on_delete=models.SET_NULL)
+    first_seen_at = models.DateTimeField(auto_now_add=True)
+    last_seen_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["source", "raw_symbol_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "raw_symbol_key"], name="unique_staged_symbol_per_source"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.raw_symbol} ({self.reason})"

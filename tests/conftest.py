@@ -1,0 +1,96 @@
+"""Shared fixtures and the no-network guard."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from pathlib import Path
+
+import pytest
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+SHARED_SOURCES_DIR = REPO_DIR.parent / "shared" / "data" / "sources"
+DEMO_DIR = REPO_DIR / "demo"
+
+_network_violations: list[str] = []
+_original_connect = socket.socket.connect
+_original_connect_ex = socket.socket.connect_ex
+_original_getaddrinfo = socket.getaddrinfo
+_LOCAL_NAMES = {"localhost", "127.0.0.1", "::1", "testserver", ""}
+
+
+class NetworkAccessBlocked(RuntimeError):
+    """Raised when a test tries to reach a non-loopback address."""
+
+
+def _is_loopback(address) -> bool:
+    if not isinstance(address, tuple):
+        return True  # Unix domain sockets
+    host = address[0]
+    if host in _LOCAL_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _block(description: str):
+    _network_violations.append(description)
+    raise NetworkAccessBlocked(f"tests must not touch the network: {description}")
+
+
+def _guarded_connect(self, address):
+    if not _is_loopback(address):
+        _block(f"connect to {address!r}")
+    return _original_connect(self, address)
+
+
+def _guarded_connect_ex(self, address):
+    if not _is_loopback(address):
+        _block(f"connect_ex to {address!r}")
+    return _original_connect_ex(self, address)
+
+
+def _guarded_getaddrinfo(host, *args, **kwargs):
+    name = host.decode() if isinstance(host, bytes) else (host or "")
+    if name not in _LOCAL_NAMES and not _is_loopback((name, 0)):
+        _block(f"DNS lookup of {name!r}")
+    return _original_getaddrinfo(host, *args, **kwargs)
+
+
+def pytest_configure(config):
+    socket.socket.connect = _guarded_connect
+    socket.socket.connect_ex = _guarded_connect_ex
+    socket.getaddrinfo = _guarded_getaddrinfo
+
+
+@pytest.fixture(autouse=True)
+def _fail_on_network_access():
+    """Fail the test even when the code under test swallowed the blocked connection."""
+    _network_violations.clear()
+    yield
+    if _network_violations:
+        found = list(_network_violations)
+        _network_violations.clear()
+        pytest.fail(f"test touched the network: {found}")
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """The real-format samples in ../shared/data/sources; skips when ../shared is absent."""
+    if not SHARED_SOURCES_DIR.is_dir():
+        pytest.skip("../shared/data/sources is not present")
+    return SHARED_SOURCES_DIR
+
+
+@pytest.fixture
+def demo_dir() -> Path:
+    return DEMO_DIR
+
+
+@pytest.fixture
+def api_client():
+    from rest_framework.test import APIClient
+
+    return APIClient()
