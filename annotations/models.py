@@ -1,1 +1,1 @@
-"""Annotation providers (gnomAD, ClinVar, GTEx, HPO phenotypes, STRING); see the annotations issue."""
+"""Annotation providers: gnomAD, ClinVar, GTEx, HPO phenotypes, STRING."""

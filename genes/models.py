@@ -211,7 +211,9 @@ class Evidence(models.Model):
 class GeneScore(models.Model):
     """The computed scores of one gene; rewritten as a whole by `genes.scoring`."""
 
-    gene = models.OneToOneField(Gene, on_delete=models.CASCADE, primary_key=True, related_name="score")
+    gene = models.OneToOneField(
+        Gene, on_delete=models.CASCADE, primary_key=True, related_name="score"
+    )
     evidence_count = models.PositiveSmallIntegerField(db_index=True)
     list_count = models.PositiveSmallIntegerField()
     panelapp_flag = models.BooleanField(null=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import random
 import shutil
 import tempfile
@@ -203,7 +204,9 @@ class Fetcher:
             return json.loads(data)
         except (json.JSONDecodeError, UnicodeDecodeError) as error:
             preview = data[:80].decode("utf-8", "replace").strip()
-            raise FetchError(f"{url}: response is not JSON ({error}); starts with {preview!r}") from error
+            raise FetchError(
+                f"{url}: response is not JSON ({error}); starts with {preview!r}"
+            ) from error
 
     def fetch_to_path(self, url: str, *, headers: dict[str, str] | None = None) -> Path:
         """A local file holding the response body: the snapshot file or a downloaded temp file."""
@@ -215,9 +218,9 @@ class Fetcher:
             self._download(url, target, headers=headers)
             self.manifest.add(url, relative)
             return target
-        handle = tempfile.NamedTemporaryFile(prefix="kgdb-", delete=False)
-        handle.close()
-        target = Path(handle.name)
+        descriptor, name = tempfile.mkstemp(prefix="kgdb-")
+        os.close(descriptor)
+        target = Path(name)
         self._download(url, target, headers=headers)
         return target
 
@@ -294,7 +297,5 @@ class Fetcher:
         encoding = response.headers.get("Content-Encoding")
         if expected and not encoding and written != int(expected):
             partial.unlink(missing_ok=True)
-            raise FetchError(
-                f"{response.url}: truncated download ({written} of {expected} bytes)"
-            )
+            raise FetchError(f"{response.url}: truncated download ({written} of {expected} bytes)")
         shutil.move(partial, target)

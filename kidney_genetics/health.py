@@ -108,7 +108,9 @@ def version_report() -> dict[str, Any]:
     from genes.models import HgncLoad
 
     latest_migration = (
-        MigrationRecorder.Migration.objects.order_by("-applied", "-id").values("app", "name").first()
+        MigrationRecorder.Migration.objects.order_by("-applied", "-id")
+        .values("app", "name")
+        .first()
     )
     hgnc = HgncLoad.objects.order_by("-loaded_at").values("release_date", "file_name").first()
     return {

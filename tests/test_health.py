@@ -51,8 +51,12 @@ def test_production_refuses_to_start_without_secret_key():
 
     result = subprocess.run(
         [sys.executable, "-c", "import django; from django.conf import settings; settings.DEBUG"],
-        env={"DJANGO_SETTINGS_MODULE": "kidney_genetics.settings", "DEBUG": "false",
-             "SECRET_KEY": "", "PATH": "/usr/bin:/bin"},
+        env={
+            "DJANGO_SETTINGS_MODULE": "kidney_genetics.settings",
+            "DEBUG": "false",
+            "SECRET_KEY": "",
+            "PATH": "/usr/bin:/bin",
+        },
         capture_output=True,
         text=True,
     )
