@@ -101,3 +101,71 @@ class StagedRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}: {self.raw_symbol} ({self.reason})"
+
+
+class UploadMode(models.TextChoices):
+    MERGE = "merge", "Merge into existing lists"
+    REPLACE = "replace", "Replace the lists of these providers/publications"
+
+
+class UploadStatus(models.TextChoices):
+    COMMITTED = "committed", "Committed"
+    UNDONE = "undone", "Undone"
+
+
+class SourceUpload(models.Model):
+    """A curated list file (Literature or Diagnostic panels) committed by a curator or command."""
+
+    source = models.CharField(max_length=32, choices=SourceKey.choices, db_index=True)
+    file_name = models.CharField(max_length=512)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    mode = models.CharField(max_length=16, choices=UploadMode.choices, default=UploadMode.MERGE)
+    status = models.CharField(
+        max_length=16, choices=UploadStatus.choices, default=UploadStatus.COMMITTED
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    row_count = models.PositiveIntegerField(default=0)
+    mapped_count = models.PositiveIntegerField(default=0)
+    staged_count = models.PositiveIntegerField(default=0)
+    group_keys = models.JSONField(
+        default=list, help_text="Providers (diagnostic panels) or PMIDs (literature) in the file"
+    )
+    run = models.ForeignKey(SourceRun, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.source} upload {self.file_name} ({self.status})"
+
+
+class UploadedEntry(models.Model):
+    """One (publication, gene) or (provider, panel, gene) row of an upload.
+
+    `group_key` is the unit of merge/replace/undo: the provider for diagnostic panels, the PMID
+    for literature. Evidence for these sources is rebuilt from the active entries.
+    """
+
+    upload = models.ForeignKey(SourceUpload, on_delete=models.CASCADE, related_name="entries")
+    source = models.CharField(max_length=32, choices=SourceKey.choices, db_index=True)
+    group_key = models.CharField(max_length=256, db_index=True)
+    item_key = models.CharField(max_length=512, help_text="Panel name, or the PMID again")
+    gene = models.ForeignKey(
+        Gene, null=True, blank=True, on_delete=models.CASCADE, related_name="uploaded_entries"
+    )
+    raw_symbol = models.CharField(max_length=256)
+    raw_hgnc_id = models.CharField(max_length=32, blank=True)
+    data = models.JSONField(default=dict)
+    active = models.BooleanField(default=True, db_index=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["source", "active", "gene"], name="uploaded_entry_gene_idx"),
+            models.Index(fields=["source", "group_key", "active"], name="uploaded_entry_group_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.group_key}/{self.item_key}: {self.raw_symbol}"
