@@ -9,6 +9,7 @@ urlpatterns = [
     path("api/ping/", views.ping, name="ping"),
     path("api/health/", views.health, name="health"),
     path("api/version/", views.version, name="version"),
+    path("admin/pipeline/", include("pipeline.live_urls")),
     path("admin/", admin.site.urls),
     path("api/", include("genes.api.urls")),
     path("api/", include("pipeline.api.urls")),
