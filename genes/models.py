@@ -232,6 +232,11 @@ class GeneScore(models.Model):
     pubtator_score = models.FloatField(null=True)
     literature_score = models.FloatField(null=True)
     diagnostic_panels_score = models.FloatField(null=True)
+    panelapp_percentile = models.FloatField(null=True)
+    literature_percentile = models.FloatField(null=True)
+    diagnostic_panels_percentile = models.FloatField(null=True)
+    hpo_percentile = models.FloatField(null=True)
+    pubtator_percentile = models.FloatField(null=True)
     tier = models.CharField(max_length=32, choices=Tier.choices, db_index=True)
     sources_with_data = models.PositiveSmallIntegerField(
         help_text="N in the score formula: sources that had any data at compute time"
@@ -246,7 +251,30 @@ class GeneScore(models.Model):
         indexes = [
             models.Index(fields=["-score", "gene"], name="genescore_score_idx"),
             models.Index(fields=["tier", "-score"], name="genescore_tier_score_idx"),
+            models.Index(fields=["-evidence_count", "-score"], name="genescore_evidence_score_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.gene_id}: {self.score:.1f} ({self.tier})"
+
+
+class ScoreRun(models.Model):
+    """One recompute of all GeneScore rows; its id is the data version caches key on."""
+
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+    genes_scored = models.PositiveIntegerField(default=0)
+    tier_counts = models.JSONField(default=dict, blank=True)
+    sources_with_data = models.PositiveSmallIntegerField(default=0)
+    source_stats = models.JSONField(
+        default=dict, blank=True, help_text="Per source: genes listed, genes with count > 0"
+    )
+    config = models.JSONField(default=dict, blank=True, help_text="The scoring rules used")
+
+    class Meta:
+        ordering = ["-id"]
+        get_latest_by = "id"
+
+    def __str__(self) -> str:
+        return f"Score run {self.pk}: {self.genes_scored} genes"
