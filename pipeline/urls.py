@@ -1,3 +1,11 @@
-from django.urls import path  # noqa: F401
+"""Public pipeline pages: the /sources/ overview."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from pipeline import views
+
+app_name = "pipeline"
+
+urlpatterns = [
+    path("sources/", views.source_overview, name="sources"),
+]

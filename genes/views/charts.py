@@ -1,0 +1,175 @@
+"""Charts drawn as inline SVG on the server, so they show without JavaScript or external assets.
+
+Each function returns markup with a <title>/<desc> for screen readers; the pages always print
+the same numbers in a table beside the chart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+
+ROW_HEIGHT = 24
+LABEL_WIDTH = 190
+BAR_AREA = 360
+FONT_BASELINE = 16
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float
+    text: str = ""  # what is printed after the bar; defaults to the value
+    css: str = "bar"
+
+
+def _svg(width: int, height: int, title: str, body: list[str]) -> SafeString:
+    return mark_safe(  # noqa: S308 — every part below is built with escape()/format_html
+        f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" xmlns="http://www.w3.org/2000/svg" aria-label="{escape(title)}">'
+        f"<title>{escape(title)}</title>{''.join(body)}</svg>"
+    )
+
+
+def horizontal_bars(bars: Sequence[Bar], *, title: str, maximum: float | None = None) -> SafeString:
+    """One labelled bar per row, scaled to `maximum` (default: the largest value)."""
+    top = maximum if maximum is not None else max((bar.value for bar in bars), default=0)
+    scale = BAR_AREA / top if top else 0
+    body = []
+    for index, bar in enumerate(bars):
+        y = index * ROW_HEIGHT
+        width = max(bar.value * scale, 0)
+        text = bar.text or f"{bar.value:g}"
+        body.append(
+            format_html(
+                '<text x="{}" y="{}" text-anchor="end">{}</text>'
+                '<rect class="{}" x="{}" y="{}" width="{:.1f}" height="{}" rx="2"></rect>'
+                '<text x="{:.1f}" y="{}">{}</text>',
+                LABEL_WIDTH - 8,
+                y + FONT_BASELINE,
+                bar.label,
+                bar.css,
+                LABEL_WIDTH,
+                y + 4,
+                width,
+                ROW_HEIGHT - 8,
+                LABEL_WIDTH + width + 6,
+                y + FONT_BASELINE,
+                text,
+            )
+        )
+    height = max(len(bars), 1) * ROW_HEIGHT
+    return _svg(LABEL_WIDTH + BAR_AREA + 70, height, title, body)
+
+
+def columns(bars: Sequence[Bar], *, title: str, x_label: str = "") -> SafeString:
+    """A histogram: one column per bin, labels under the columns, counts above them."""
+    plot_height, column_width, gap, left = 160, 34, 6, 10
+    top = max((bar.value for bar in bars), default=0)
+    scale = plot_height / top if top else 0
+    body = []
+    for index, bar in enumerate(bars):
+        x = left + index * (column_width + gap)
+        height = bar.value * scale
+        y = 20 + plot_height - height
+        body.append(
+            format_html(
+                '<rect class="{}" x="{}" y="{:.1f}" width="{}" height="{:.1f}" rx="2"></rect>'
+                '<text x="{}" y="{:.1f}" text-anchor="middle">{}</text>'
+                '<text x="{}" y="{}" text-anchor="middle">{}</text>',
+                bar.css,
+                x,
+                y,
+                column_width,
+                height,
+                x + column_width / 2,
+                y - 4,
+                bar.text or f"{bar.value:g}",
+                x + column_width / 2,
+                20 + plot_height + 16,
+                bar.label,
+            )
+        )
+    width = left * 2 + max(len(bars), 1) * (column_width + gap)
+    axis_y = 20 + plot_height
+    body.append(
+        format_html(
+            '<line class="axis" x1="0" y1="{}" x2="{}" y2="{}"></line>', axis_y, width, axis_y
+        )
+    )
+    if x_label:
+        body.append(
+            format_html(
+                '<text x="{}" y="{}" text-anchor="middle">{}</text>',
+                width / 2,
+                axis_y + 36,
+                x_label,
+            )
+        )
+    return _svg(max(width, 200), axis_y + 44, title, body)
+
+
+def upset(
+    set_labels: Sequence[tuple[str, str]],
+    intersections: Sequence[tuple[Sequence[str], int]],
+    *,
+    title: str,
+) -> SafeString:
+    """UpSet plot: intersection sizes as columns over a dot matrix of the sets they combine.
+
+    `set_labels` is [(key, label)], `intersections` is [(keys in the combination, gene count)].
+    """
+    label_width, column_width, bar_height, row = 150, 26, 150, 22
+    top = max((size for _, size in intersections), default=0)
+    scale = bar_height / top if top else 0
+    matrix_top = bar_height + 30
+    body = []
+    for index, (_, label) in enumerate(set_labels):
+        y = matrix_top + index * row
+        body.append(
+            format_html(
+                '<text x="{}" y="{}" text-anchor="end">{}</text>', label_width - 8, y + 15, label
+            )
+        )
+    for column, (keys, size) in enumerate(intersections):
+        x = label_width + column * column_width + column_width / 2
+        height = size * scale
+        body.append(
+            format_html(
+                '<rect class="bar" x="{:.1f}" y="{:.1f}" width="{}" height="{:.1f}"></rect>'
+                '<text x="{:.1f}" y="{:.1f}" text-anchor="middle">{}</text>',
+                x - column_width / 2 + 3,
+                20 + bar_height - height,
+                column_width - 6,
+                height,
+                x,
+                20 + bar_height - height - 4,
+                size,
+            )
+        )
+        member_rows = [i for i, (key, _) in enumerate(set_labels) if key in keys]
+        if len(member_rows) > 1:
+            body.append(
+                format_html(
+                    '<line class="link" x1="{:.1f}" y1="{}" x2="{:.1f}" y2="{}"></line>',
+                    x,
+                    matrix_top + member_rows[0] * row + 11,
+                    x,
+                    matrix_top + member_rows[-1] * row + 11,
+                )
+            )
+        for index in range(len(set_labels)):
+            css = "dot-on" if index in member_rows else "dot-off"
+            body.append(
+                format_html(
+                    '<circle class="{}" cx="{:.1f}" cy="{}" r="6"></circle>',
+                    css,
+                    x,
+                    matrix_top + index * row + 11,
+                )
+            )
+    width = label_width + max(len(intersections), 1) * column_width + 10
+    return _svg(width, matrix_top + len(set_labels) * row + 6, title, body)

@@ -1,0 +1,133 @@
+"""Home, statistics and about pages: totals, plots (inline SVG + tables) and the scoring rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from genes.config import COUNT_SOURCES, SCORE_COLUMNS, scoring_config
+from genes.models import SourceKey, Tier
+from genes.statistics import distributions, source_overlaps, summary
+from genes.views.charts import Bar, columns, horizontal_bars, upset
+
+UPSET_MAX_INTERSECTIONS = 25
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "genes/home.html", {"summary": summary()})
+
+
+def _tier_chart(totals: dict[str, Any]) -> Any:
+    bars = [
+        Bar(row["label"], row["genes"], css=f"bar tier-bar-{row['tier']}")
+        for row in totals["tiers"]
+    ]
+    return horizontal_bars(bars, title="Genes per tier")
+
+
+def _overlap_context() -> dict[str, Any]:
+    overlaps = source_overlaps()
+    shown = overlaps["intersections"][:UPSET_MAX_INTERSECTIONS]
+    set_labels = [(entry["key"], entry["label"]) for entry in overlaps["sets"]]
+    label_of = dict(set_labels)
+    return {
+        "overlaps": overlaps,
+        "overlap_rows": [
+            {"labels": [label_of[key] for key in entry["sources"]], **entry} for entry in shown
+        ],
+        "overlaps_hidden": max(len(overlaps["intersections"]) - len(shown), 0),
+        "upset_chart": upset(
+            set_labels,
+            [(entry["sources"], entry["size"]) for entry in shown],
+            title="Genes per combination of sources (UpSet plot)",
+        ),
+        "set_chart": horizontal_bars(
+            [Bar(entry["label"], entry["size"]) for entry in overlaps["sets"]],
+            title="Genes with evidence per source",
+        ),
+    }
+
+
+def _distribution_context() -> dict[str, Any]:
+    data = distributions()
+    per_source = []
+    for key, bins in data["source_counts"].items():
+        per_source.append(
+            {
+                "key": key,
+                "label": SourceKey(key).label,
+                "bins": bins,
+                "chart": columns(
+                    [Bar(str(row["value"]), row["genes"]) for row in bins],
+                    title=f"{SourceKey(key).label}: genes per count",
+                    x_label="count",
+                ),
+            }
+        )
+    classifications = [
+        {
+            "key": key,
+            "label": SourceKey(key).label,
+            "rows": rows,
+            "chart": horizontal_bars(
+                [Bar(row["classification"] or "(none)", row["genes"]) for row in rows],
+                title=f"{SourceKey(key).label}: genes per strongest classification",
+            ),
+        }
+        for key, rows in data["classifications"].items()
+    ]
+    score_chart = columns(
+        [Bar(f"{row['min']}–{row['max']}", row["genes"]) for row in data["scores"]],
+        title="Genes per score range",
+        x_label="evidence score",
+    )
+    return {
+        "scores": data["scores"],
+        "score_chart": score_chart,
+        "per_source": per_source,
+        "classifications": classifications,
+    }
+
+
+def statistics(request: HttpRequest) -> HttpResponse:
+    totals = summary()
+    context = {
+        "summary": totals,
+        "tier_chart": _tier_chart(totals),
+        "evidence_chart": columns(
+            [Bar(str(row["evidence_count"]), row["genes"]) for row in totals["evidence_counts"]],
+            title="Genes per classic evidence count",
+            x_label="classic evidence count",
+        ),
+        **_overlap_context(),
+        **_distribution_context(),
+    }
+    return render(request, "genes/statistics.html", context)
+
+
+def about(request: HttpRequest) -> HttpResponse:
+    config = scoring_config()
+    tier_labels = dict(Tier.choices)
+    context = {
+        "config": config,
+        "tiers": [(tier_labels[rule.tier], rule.describe()) for rule in config.tiers],
+        "fallback_tier": tier_labels[config.fallback_tier],
+        "count_sources": [
+            {
+                "label": SourceKey(source.key).label,
+                "score_count": source.score_count_label,
+                "classic_count": source.classic_count_label,
+                "threshold": config.classic_thresholds.get(str(source.key)),
+                "classic": source.classic,
+            }
+            for source in COUNT_SOURCES
+        ],
+        "weights": [
+            (SourceKey(key).label, sorted(weights.items(), key=lambda item: -item[1]))
+            for key, weights in config.classification_weights.items()
+        ],
+        "source_total": len(SCORE_COLUMNS),
+    }
+    return render(request, "pages/about.html", context)
