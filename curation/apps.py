@@ -1,6 +1,24 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class CurationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "curation"
+
+    def ready(self) -> None:
+        """Add curator decisions to gene pages/API and keep the role groups complete."""
+        from curation.roles import roles_sync_after_migrate
+        from curation.selectors import decision_section_payloads
+        from genes.extensions import register_gene_section
+
+        register_gene_section(
+            "curator_decision",
+            decision_section_payloads,
+            title="Curator decision",
+            template="curation/_gene_decision.html",
+            order=20,
+        )
+        post_migrate.connect(
+            roles_sync_after_migrate, sender=self, dispatch_uid="curation_roles_sync"
+        )

@@ -1,3 +1,19 @@
-from django.urls import path  # noqa: F401
+"""Curation API routes (mounted under /api/)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from curation.api import views
+
+urlpatterns = [
+    path("auth/token/", views.TokenObtainView.as_view(), name="api-token"),
+    path("decisions/", views.DecisionListCreateView.as_view(), name="api-decisions"),
+    path("runs/", views.RunTriggerView.as_view(), name="api-runs"),
+    path("uploads/", views.UploadView.as_view(), name="api-uploads"),
+    path("releases/", views.ReleaseListView.as_view(), name="api-release-list"),
+    path("releases/<str:version>/", views.ReleaseDetailView.as_view(), name="api-release-detail"),
+    path(
+        "releases/<str:version>/download/<str:name>",
+        views.ReleaseDownloadView.as_view(),
+        name="api-release-download",
+    ),
+]

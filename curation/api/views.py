@@ -1,0 +1,167 @@
+"""Curation API: token login, role-checked writes that mirror admin actions, public releases."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpResponse
+from django.utils.decorators import method_decorator
+from django.views.decorators.debug import sensitive_post_parameters
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from curation import selectors, services
+from curation.api import serializers
+from curation.api.permissions import HasCurationPermission, LoginRateThrottle
+from curation.models import CuratorDecision, ReleaseFile
+from curation.views import release_file_response
+from genes.models import Gene, SourceKey
+
+
+def optional_service(module: str, name: str) -> Callable[..., Any] | None:
+    """A service another engineer provides, or None while it does not exist yet."""
+    try:
+        return getattr(importlib.import_module(module), name, None)
+    except ImportError:
+        return None
+
+
+def _service_unavailable(what: str) -> Response:
+    return Response({"detail": what}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
+
+
+def _django_errors(error: DjangoValidationError) -> Any:
+    return error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
+
+
+@method_decorator(sensitive_post_parameters("password"), name="dispatch")
+class TokenObtainView(ObtainAuthToken):
+    """POST username + password → API token; rate-limited per client."""
+
+    throttle_classes = [LoginRateThrottle]
+    throttle_scope = "login"
+
+
+class DecisionListCreateView(generics.ListCreateAPIView):
+    """GET: every curator decision. POST: record one (role: Curator or Admin)."""
+
+    permission_classes = [HasCurationPermission]
+    required_permission = "curation.record_decision"
+    serializer_class = serializers.DecisionSerializer
+    queryset = CuratorDecision.objects.select_related("gene", "author").order_by("gene__symbol")
+
+    @extend_schema(
+        request=serializers.DecisionInputSerializer,
+        responses={201: serializers.DecisionSerializer},
+    )
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        given = serializers.DecisionInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        gene = Gene.objects.filter(hgnc_id=data["gene"]).first()
+        if gene is None:
+            raise ValidationError({"gene": f"No gene HGNC:{data['gene']}."})
+        try:
+            decision = services.decision_record(
+                gene=gene,
+                verdict=data["verdict"],
+                rationale=data["rationale"],
+                pmids=data["pmids"],
+                base_version=data["base_version"],
+                user=request.user,
+            )
+        except services.StaleDecisionError as stale:
+            return Response({"detail": stale.messages[0]}, status=status.HTTP_409_CONFLICT)
+        except DjangoValidationError as error:
+            raise ValidationError(_django_errors(error)) from error
+        code = status.HTTP_201_CREATED if decision.version == 1 else status.HTTP_200_OK
+        return Response(serializers.DecisionSerializer(decision).data, status=code)
+
+
+class RunTriggerView(APIView):
+    """POST {"source": key | "all"}: queue source runs (role: Curator or Admin)."""
+
+    permission_classes = [HasCurationPermission]
+    required_permission = "curation.trigger_run"
+
+    @extend_schema(request=serializers.RunInputSerializer, responses={202: dict})
+    def post(self, request: Request) -> Response:
+        given = serializers.RunInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        enqueue = optional_service("pipeline.tasks", "source_run_enqueue")
+        if enqueue is None:
+            return _service_unavailable("job queue not available")
+        source = given.validated_data["source"]
+        sources = SourceKey.values if source == "all" else [source]
+        runs = [enqueue(source=key, triggered_by=request.user) for key in sources]
+        body = {"queued": [{"source": key, "run": getattr(run, "pk", run)} for key, run in
+                           zip(sources, runs, strict=True)]}  # fmt: skip
+        return Response(body, status=status.HTTP_202_ACCEPTED)
+
+
+class UploadView(APIView):
+    """POST multipart source + file (+ mode): commit a list upload (role: Curator or Admin)."""
+
+    permission_classes = [HasCurationPermission]
+    required_permission = "curation.upload_list"
+    upload_service = ("pipeline.uploads", "upload_commit")
+
+    @extend_schema(request=serializers.UploadInputSerializer, responses={201: dict})
+    def post(self, request: Request) -> Response:
+        given = serializers.UploadInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        commit = optional_service(*self.upload_service)
+        if commit is None:
+            return _service_unavailable("upload service not available")
+        data = given.validated_data
+        try:
+            upload = commit(
+                source=data["source"], file=data["file"], mode=data["mode"], user=request.user
+            )
+        except DjangoValidationError as error:
+            raise ValidationError(_django_errors(error)) from error
+        return Response({"upload": getattr(upload, "pk", upload)}, status=status.HTTP_201_CREATED)
+
+
+class ReleaseListView(generics.ListAPIView):
+    """Published releases, newest first."""
+
+    serializer_class = serializers.ReleaseSerializer
+
+    def get_queryset(self):
+        return selectors.release_list()
+
+
+class ReleaseDetailView(generics.RetrieveAPIView):
+    """One published release: changelog, citation, source versions, files with checksums."""
+
+    serializer_class = serializers.ReleaseDetailSerializer
+    lookup_field = "version"
+
+    def get_queryset(self):
+        return selectors.release_list()
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()
+        if "version" in self.kwargs:
+            context["files"] = selectors.release_files(release=self.get_object())
+        return context
+
+
+class ReleaseDownloadView(APIView):
+    """A release file exactly as published (uncompressed); `X-Content-SHA256` has its checksum."""
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    def get(self, request: Request, version: str, name: str) -> HttpResponse:
+        try:
+            return release_file_response(selectors.release_file_get(version=version, name=name))
+        except ReleaseFile.DoesNotExist as missing:
+            raise Http404(f"No file {name} in release {version}.") from missing

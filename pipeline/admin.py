@@ -1,0 +1,207 @@
+"""Admin for source runs and the staging review queue.
+
+The actions are thin: mapping and rejecting call `pipeline.services.staged_record_map` /
+`staged_record_reject`, retrying calls `pipeline.tasks.source_run_enqueue`. Those are looked
+up when used, so the admin keeps working (with a clear message) before they exist.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.html import format_html
+
+from genes.models import Gene
+from pipeline.models import ReviewStatus, RunStatus, SourceRun, StagedRecord
+
+PAYLOAD_PREVIEW_CHARS = 4000
+
+
+def _service(module: str, name: str) -> Callable[..., Any] | None:
+    try:
+        return getattr(importlib.import_module(module), name, None)
+    except ImportError:
+        return None
+
+
+def _pre(text: str) -> str:
+    return format_html('<pre style="white-space: pre-wrap; max-height: 30em">{}</pre>', text)
+
+
+@admin.register(SourceRun)
+class SourceRunAdmin(admin.ModelAdmin):
+    list_display = ["id", "source", "status", "mode", "created_at", "finished_at"]
+    list_display += ["record_count", "gene_count", "staged_count", "source_version", "short_error"]
+    list_filter = ["status", "source", "mode"]
+    list_select_related = ["triggered_by"]
+    search_fields = ["source", "source_version", "message", "error"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["log_display", "error_display"]
+    exclude = ["log", "error"]
+    actions = ["retry_selected"]
+    list_per_page = 100
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_retry_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("pipeline.add_sourcerun")
+
+    @admin.display(description="Error")
+    def short_error(self, obj: SourceRun) -> str:
+        first_line = obj.error.strip().splitlines()[0] if obj.error.strip() else ""
+        return first_line[:120]
+
+    @admin.display(description="Log")
+    def log_display(self, obj: SourceRun) -> str:
+        return _pre(obj.log or "—")
+
+    @admin.display(description="Error")
+    def error_display(self, obj: SourceRun) -> str:
+        return _pre(obj.error or "—")
+
+    @admin.action(description="Retry selected failed runs", permissions=["retry"])
+    def retry_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        enqueue = _service("pipeline.tasks", "source_run_enqueue")
+        if enqueue is None:
+            self.message_user(request, "The job queue is not available yet.", messages.ERROR)
+            return
+        failed = list(queryset.filter(status=RunStatus.FAILED).values_list("source", flat=True))
+        for source in sorted(set(failed)):
+            enqueue(source=source, triggered_by=request.user)
+        skipped = queryset.count() - len(failed)
+        note = f" ({skipped} not failed, skipped)" if skipped else ""
+        self.message_user(request, f"Queued {len(set(failed))} source run(s){note}.")
+
+
+class MapToGeneForm(forms.Form):
+    gene = forms.ModelChoiceField(queryset=Gene.objects.all(), label="Gene")
+
+    def __init__(self, *args: Any, admin_site: admin.AdminSite, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = StagedRecord._meta.get_field("mapped_gene")
+        self.fields["gene"].widget = AutocompleteSelect(field, admin_site)
+
+
+class CandidateCountFilter(admin.SimpleListFilter):
+    title = "candidates"
+    parameter_name = "has_candidates"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("yes", "With candidates"), ("no", "Without candidates")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "yes":
+            return queryset.filter(candidates__isnull=False).distinct()
+        if self.value() == "no":
+            return queryset.filter(candidates__isnull=True)
+        return queryset
+
+
+@admin.register(StagedRecord)
+class StagedRecordAdmin(admin.ModelAdmin):
+    """The staging review queue: what could not be normalised, and the curator's answer."""
+
+    list_display = ["raw_symbol", "source", "reason", "candidate_list", "review_status"]
+    list_display += ["mapped_gene", "run", "last_seen_at"]
+    list_filter = ["review_status", "source", "reason", CandidateCountFilter]
+    list_select_related = ["mapped_gene", "run"]
+    search_fields = ["raw_symbol", "raw_symbol_key", "=raw_hgnc_id", "=raw_ncbi_id", "detail"]
+    autocomplete_fields = ["mapped_gene"]
+    fields = ["mapped_gene", "source", "raw_symbol", "raw_hgnc_id", "raw_ncbi_id", "reason"]
+    fields += ["detail", "candidate_list", "payload_preview", "review_status", "reviewed_by"]
+    fields += ["reviewed_at", "run", "first_seen_at", "last_seen_at"]
+    actions = ["map_to_gene", "reject_selected"]
+    list_per_page = 100
+    show_full_result_count = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).prefetch_related("candidates")
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        editable = obj is None or obj.review_status == ReviewStatus.PENDING
+        return [name for name in self.fields if not (editable and name == "mapped_gene")]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_review_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("pipeline.change_stagedrecord")
+
+    @admin.display(description="Candidates")
+    def candidate_list(self, obj: StagedRecord) -> str:
+        return ", ".join(gene.symbol for gene in obj.candidates.all()) or "—"
+
+    @admin.display(description="Payload")
+    def payload_preview(self, obj: StagedRecord) -> str:
+        text = json.dumps(obj.payload, indent=2, sort_keys=True, ensure_ascii=False)
+        cut = len(text) > PAYLOAD_PREVIEW_CHARS
+        return _pre(text[:PAYLOAD_PREVIEW_CHARS] + ("\n…" if cut else ""))
+
+    def save_model(self, request: HttpRequest, obj: StagedRecord, form, change: bool) -> None:
+        """Choosing a gene on the form maps the record through the staging service."""
+        if "mapped_gene" in form.changed_data and obj.mapped_gene_id:
+            record = StagedRecord.objects.get(pk=obj.pk)
+            self._map_records(request, [record], obj.mapped_gene)
+
+    def _map_records(self, request: HttpRequest, records: list[StagedRecord], gene: Gene) -> int:
+        staged_record_map = _service("pipeline.services", "staged_record_map")
+        if staged_record_map is None:
+            self.message_user(request, "The staging service is not available yet.", messages.ERROR)
+            return 0
+        mapped = 0
+        for record in records:
+            try:
+                staged_record_map(record=record, gene=gene, user=request.user)
+            except ValidationError as error:
+                self.message_user(request, f"{record}: {'; '.join(error.messages)}", messages.ERROR)
+                continue
+            mapped += 1
+        if mapped:
+            self.message_user(request, f"Mapped {mapped} record(s) to {gene}; evidence attached.")
+        return mapped
+
+    @admin.action(description="Map selected records to a gene…", permissions=["review"])
+    def map_to_gene(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        pending = list(queryset.filter(review_status=ReviewStatus.PENDING))
+        form = MapToGeneForm(
+            request.POST if "apply" in request.POST else None, admin_site=self.admin_site
+        )
+        if form.is_bound and form.is_valid():
+            self._map_records(request, pending, form.cleaned_data["gene"])
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Map staged records to a gene",
+            "opts": self.model._meta,
+            "records": pending,
+            "form": form,
+            "media": self.media + form.media,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/pipeline/stagedrecord/map_to_gene.html", context)
+
+    @admin.action(description="Reject selected records", permissions=["review"])
+    def reject_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        staged_record_reject = _service("pipeline.services", "staged_record_reject")
+        if staged_record_reject is None:
+            self.message_user(request, "The staging service is not available yet.", messages.ERROR)
+            return
+        pending = list(queryset.filter(review_status=ReviewStatus.PENDING))
+        for record in pending:
+            staged_record_reject(record=record, user=request.user)
+        self.message_user(request, f"Rejected {len(pending)} record(s).")
