@@ -66,3 +66,26 @@ def gene_factory():
 @pytest.fixture
 def evidence_factory():
     return make_evidence
+
+
+@pytest.fixture
+def golden():
+    """Seven genes whose scores tests/genes/test_scoring.py works out by hand."""
+    genes = {i: make_gene(i, f"G{i}") for i in range(1, 8)}
+    for gid, panels, supporting in [(1, 3, 2), (2, 1, 1), (3, 1, 0), (4, 2, 1)]:
+        make_evidence(genes[gid], "panelapp", panel_count=panels, supporting_panel_count=supporting)
+    make_evidence(genes[1], "literature", publication_count=5)
+    for gid, panels in [(2, 1), (1, 2), (5, 4)]:
+        make_evidence(genes[gid], "diagnostic-panels", panel_count=panels)
+    for gid, terms, diseases in [(1, 4, 2), (3, 4, 1), (5, 1, 1)]:
+        make_evidence(genes[gid], "hpo", phenotype_count=terms, disease_count=diseases)
+    for gid, pairs, pmids in [(1, 3, 1), (2, 2, 2), (4, 10, 5)]:
+        make_evidence(genes[gid], "pubtator", mention_pair_count=pairs, publication_count=pmids)
+    make_evidence(genes[1], "clingen", classifications=["Definitive"])
+    make_evidence(genes[3], "clingen", classifications=["Moderate"])
+    make_evidence(genes[6], "clingen", classifications=["Refuted"])
+    make_evidence(genes[1], "gencc", classifications=["Disputed Evidence", "Definitive"])
+    make_evidence(genes[2], "gencc", classifications=["Supportive"])
+    make_evidence(genes[4], "gencc", classifications=["Foo bar"])
+    make_evidence(genes[5], "gencc", classifications=["Animal Model Only"])
+    return genes
