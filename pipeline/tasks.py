@@ -1,0 +1,259 @@
+"""Background source runs on django-q2: enqueue, execute, heartbeat, reap, schedule.
+
+A run triggered from the admin, the API or a schedule becomes a pending SourceRun plus a
+django-q2 task (queued after the transaction commits). The task runs `source_run_execute`
+with a heartbeat thread beside it; a crash marks the run failed, and the periodic reaper marks
+failed any run whose heartbeat stopped (its worker died or was killed by the q timeout).
+
+Production topology: PostgreSQL, Redis (channel layer, cache, django-q2 broker), N ASGI
+servers (daphne) behind a proxy and M `manage.py qcluster` processes; see pipeline.events.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import traceback
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django_q.tasks import async_task
+
+from genes.models import SourceKey
+from pipeline.events import ACTIVE_STATUSES, run_event_publish
+from pipeline.models import RunStatus, SourceRun
+
+logger = logging.getLogger(__name__)
+
+HEARTBEAT_SECONDS = getattr(settings, "PIPELINE_HEARTBEAT_SECONDS", 30)
+# A running run whose heartbeat is older than this has lost its worker.
+STALE_RUNNING_SECONDS = getattr(settings, "PIPELINE_STALE_RUNNING_SECONDS", 300)
+# A pending run that no worker picked up in this long (no qcluster running?) is given up.
+STALE_PENDING_SECONDS = getattr(settings, "PIPELINE_STALE_PENDING_SECONDS", 6 * 3600)
+# What a queued run calls (setting PIPELINE_RUN_EXECUTOR, a dotted path, lets the
+# multi-process test run a fake source).
+DEFAULT_RUN_EXECUTOR = "pipeline.services.source_run_execute"
+# Periodic refreshes: source key → days between runs. Uploaded lists are not refreshed.
+REFRESH_DAYS: dict[str, int] = getattr(
+    settings,
+    "PIPELINE_REFRESH_DAYS",
+    {"panelapp": 7, "clingen": 7, "gencc": 7, "hpo": 30, "pubtator": 30},
+)
+REAPER_MINUTES = 2
+
+
+class RunAlreadyActiveError(Exception):
+    """A source already has a pending or running run; a second one is refused."""
+
+
+def _source_lock(source: str) -> None:
+    """Serialise triggers of one source (SQLite's IMMEDIATE transactions already do)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"pipeline.{source}"])
+
+
+def source_run_enqueue(
+    *,
+    source: str,
+    triggered_by: Any = None,
+    mode: str = "live",
+    snapshot_dir: str | None = None,
+) -> SourceRun:
+    """Create a pending run of `source` and queue it; refuses while one is pending/running."""
+    if source not in SourceKey.values:
+        raise ValueError(
+            f"unknown source {source!r}; expected one of {', '.join(SourceKey.values)}"
+        )
+    with transaction.atomic():
+        _source_lock(source)
+        active = SourceRun.objects.filter(source=source, status__in=ACTIVE_STATUSES).first()
+        if active is not None:
+            raise RunAlreadyActiveError(
+                f"{SourceKey(source).label} already has run #{active.pk} {active.status} "
+                f"(since {active.created_at:%Y-%m-%d %H:%M} UTC); wait until it finishes or "
+                "is marked failed before triggering another."
+            )
+        run = SourceRun.objects.create(
+            source=source,
+            mode=mode,
+            status=RunStatus.PENDING,
+            triggered_by=triggered_by,
+            message="queued",
+        )
+        transaction.on_commit(lambda: _task_queue(run, snapshot_dir))
+    return run
+
+
+def _task_queue(run: SourceRun, snapshot_dir: str | None) -> None:
+    task_id = async_task(
+        "pipeline.tasks.source_run_task",
+        run.pk,
+        snapshot_dir=str(snapshot_dir) if snapshot_dir else None,
+        task_name=f"{run.source} run {run.pk}",
+        group="pipeline",
+        sync=settings.Q_CLUSTER.get("sync", False),
+    )
+    SourceRun.objects.filter(pk=run.pk).update(task_id=str(task_id)[:64])
+    run.task_id = str(task_id)[:64]
+
+
+def source_run_task(run_id: int, snapshot_dir: str | None = None) -> str:
+    """The django-q2 task: execute a pending run; any crash ends it as failed.
+
+    The crash is not re-raised: the run row is the job record, and in sync mode a raise would
+    reach whoever triggered the run (an admin request) instead.
+    """
+    run = SourceRun.objects.select_related("triggered_by").get(pk=run_id)
+    if run.status != RunStatus.PENDING:
+        logger.warning("run %s is %s, not pending; not executing it", run_id, run.status)
+        return run.status
+    execute = import_string(getattr(settings, "PIPELINE_RUN_EXECUTOR", DEFAULT_RUN_EXECUTOR))
+    try:
+        with _Heartbeat(run_id):
+            run = execute(
+                source=run.source,
+                mode=run.mode or "live",
+                snapshot_dir=snapshot_dir,
+                run=run,
+                triggered_by=run.triggered_by,
+                progress_listener=run_event_publish,
+            )
+    except Exception as error:  # noqa: BLE001 - the run record carries the failure
+        logger.exception("run %s crashed", run_id)
+        run_mark_failed(
+            run_id=run_id, error=f"{type(error).__name__}: {error}", log=traceback.format_exc()
+        )
+        return RunStatus.FAILED
+    run_event_publish(run, force=True)
+    return run.status
+
+
+class _Heartbeat:
+    """Touches the run's heartbeat from a thread, so a long silent phase is not 'stale'.
+
+    It dies with the process, which is exactly what lets the reaper notice a dead worker.
+    """
+
+    def __init__(self, run_id: int) -> None:
+        self.run_id = run_id
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._beat, daemon=True, name=f"heartbeat-{run_id}")
+
+    def __enter__(self) -> _Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def _beat(self) -> None:
+        try:
+            while not self._stop.wait(HEARTBEAT_SECONDS):
+                try:
+                    SourceRun.objects.filter(pk=self.run_id, status=RunStatus.RUNNING).update(
+                        heartbeat_at=timezone.now()
+                    )
+                except Exception:  # noqa: BLE001 - e.g. SQLite busy during the big write
+                    logger.debug("heartbeat of run %s skipped", self.run_id, exc_info=True)
+        finally:
+            connection.close()
+
+
+def run_mark_failed(*, run_id: int, error: str, log: str = "") -> bool:
+    """Mark a still-active run failed (no-op if it already finished); returns whether it did."""
+    now = timezone.now()
+    updated = SourceRun.objects.filter(pk=run_id, status__in=ACTIVE_STATUSES).update(
+        status=RunStatus.FAILED,
+        finished_at=now,
+        phase="failed",
+        message=error[:512],
+        error=error + (f"\n\n{log}" if log else ""),
+    )
+    if updated:
+        logger.error("run %s marked failed: %s", run_id, error)
+        run_event_publish(SourceRun.objects.get(pk=run_id), force=True)
+    return bool(updated)
+
+
+def runs_reap_stale() -> int:
+    """Mark failed the runs whose worker is gone; returns how many. Scheduled every 2 minutes.
+
+    Running runs are judged by their heartbeat (or start), pending ones by their age.
+    """
+    now = timezone.now()
+    running_cutoff = now - timedelta(seconds=STALE_RUNNING_SECONDS)
+    pending_cutoff = now - timedelta(seconds=STALE_PENDING_SECONDS)
+    stale_running = SourceRun.objects.filter(
+        Q(heartbeat_at__lt=running_cutoff)
+        | Q(heartbeat_at__isnull=True, started_at__lt=running_cutoff)
+        | Q(heartbeat_at__isnull=True, started_at__isnull=True, created_at__lt=running_cutoff),
+        status=RunStatus.RUNNING,
+    ).values_list("pk", "heartbeat_at")
+    reaped = 0
+    for run_id, heartbeat_at in stale_running:
+        last = f"{heartbeat_at:%Y-%m-%d %H:%M:%S} UTC" if heartbeat_at else "never"
+        reaped += run_mark_failed(
+            run_id=run_id,
+            error=f"the worker stopped responding (last heartbeat: {last}); "
+            "marked failed by the stale-run reaper",
+        )
+    stale_pending = SourceRun.objects.filter(
+        status=RunStatus.PENDING, created_at__lt=pending_cutoff
+    ).values_list("pk", flat=True)
+    for run_id in stale_pending:
+        reaped += run_mark_failed(
+            run_id=run_id,
+            error="no worker picked this run up in time; is `manage.py qcluster` running?",
+        )
+    return reaped
+
+
+def source_run_scheduled(source: str) -> int | None:
+    """Scheduled refresh of one source; skipped quietly when a run is already active."""
+    try:
+        return source_run_enqueue(source=source, mode="live").pk
+    except RunAlreadyActiveError as error:
+        logger.info("scheduled refresh skipped: %s", error)
+        return None
+
+
+def schedules_sync() -> list[str]:
+    """Create or update the periodic refresh and reaper schedules; safe to repeat."""
+    from django_q.models import Schedule
+
+    names = []
+    for source, days in REFRESH_DAYS.items():
+        name = f"pipeline: refresh {source}"
+        defaults = {
+            "func": "pipeline.tasks.source_run_scheduled",
+            "args": repr(source),
+            "schedule_type": Schedule.MINUTES,
+            "minutes": days * 24 * 60,
+            "repeats": -1,
+        }
+        # The first refresh is one period away: starting a fresh server must not fetch.
+        first_run = {"next_run": timezone.now() + timedelta(days=days)}
+        Schedule.objects.update_or_create(
+            name=name, defaults=defaults, create_defaults=defaults | first_run
+        )
+        names.append(name)
+    name = "pipeline: reap stale runs"
+    Schedule.objects.update_or_create(
+        name=name,
+        defaults={
+            "func": "pipeline.tasks.runs_reap_stale",
+            "args": None,
+            "schedule_type": Schedule.MINUTES,
+            "minutes": REAPER_MINUTES,
+            "repeats": -1,
+        },
+    )
+    names.append(name)
+    return names
