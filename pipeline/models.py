@@ -40,6 +40,11 @@ class SourceRun(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     task_id = models.CharField(max_length=64, blank=True)
+    state = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Resumable crawl state (PubTator last page) for a later run",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -10,13 +10,14 @@ run record and progress — belongs to the run service (`pipeline.services`), no
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
 from genes.models import SourceKey
-from kidney_genetics.fetching import Fetcher
+from kidney_genetics.fetching import Fetcher, FetchError, FetchMode, RetryPolicy
+from pipeline.sources.config import source_config
 
 
 class SourceFormatError(Exception):
@@ -62,6 +63,10 @@ def _no_progress(**_: Any) -> None:
     return None
 
 
+def _no_checkpoint(state: dict[str, Any]) -> None:
+    return None
+
+
 class EvidenceSource(ABC):
     key: ClassVar[SourceKey]
     label: ClassVar[str]
@@ -75,8 +80,14 @@ class EvidenceSource(ABC):
         progress: ProgressCallback | None = None,
     ) -> None:
         self.fetcher = fetcher
-        self.config = {**self.default_config, **(config or {})}
+        # Defaults of the class, then pipeline/sources/config.py (with SOURCE_OVERRIDES), then
+        # whatever the caller passes explicitly.
+        self.config = {**self.default_config, **source_config(self.key), **(config or {})}
         self.progress = progress or _no_progress
+        # A crawl that can resume reads `resume_state` (saved by an earlier failed run) and
+        # hands its own state to `checkpoint` now and then; the run service wires both.
+        self.resume_state: dict[str, Any] | None = None
+        self.checkpoint: Callable[[dict[str, Any]], None] = _no_checkpoint
 
     @abstractmethod
     def fetch(self) -> ParsedSource:
@@ -90,3 +101,82 @@ class EvidenceSource(ABC):
     @abstractmethod
     def summarise(cls, records: list[dict[str, Any]]) -> EvidenceSummary:
         """Combine the `data` of one gene's records into its evidence row (pure function)."""
+
+    @classmethod
+    def records_from_details(cls, details: dict[str, Any]) -> list[dict[str, Any]]:
+        """The record data an evidence row was summarised from (to merge a mapped staged record).
+
+        The run service stores them under `details["records"]` unless the summary already does.
+        """
+        records = details.get("records")
+        return list(records) if isinstance(records, list) else []
+
+    def require_fetcher(self) -> Fetcher:
+        if self.fetcher is None:
+            raise SourceFormatError(f"{self.label} needs a fetcher (live, record or replay)")
+        return self.fetcher
+
+
+def fetcher_build(
+    config: dict[str, Any],
+    *,
+    mode: FetchMode | str,
+    snapshot_dir: Path | str | None = None,
+    session: Any = None,
+    sleep: Callable[[float], None] | None = None,
+) -> Fetcher:
+    """A Fetcher with the retry policy and per-host rate limits from a source's config."""
+    http = config.get("http", {})
+    policy = RetryPolicy(
+        attempts=int(http.get("attempts", 5)),
+        backoff_base=float(http.get("backoff_base", 1.0)),
+        backoff_max=float(http.get("backoff_max", 60.0)),
+        timeout=(float(http.get("connect_timeout", 10.0)), float(http.get("read_timeout", 120.0))),
+        circuit_threshold=int(http.get("circuit_threshold", 8)),
+    )
+    extra: dict[str, Any] = {"sleep": sleep} if sleep is not None else {}
+    return Fetcher(
+        mode,
+        snapshot_dir,
+        policy=policy,
+        rate_limits=dict(config.get("rate_limits", {})),
+        session=session,
+        **extra,
+    )
+
+
+def json_object(fetcher: Fetcher, url: str, *, required: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Fetch a JSON object and check it has the keys the parser relies on."""
+    try:
+        payload = fetcher.get_json(url)
+    except FetchError as error:
+        raise SourceFormatError(str(error)) from error
+    if not isinstance(payload, dict):
+        raise SourceFormatError(f"{url}: expected a JSON object, got {type(payload).__name__}")
+    missing = [key for key in required if key not in payload]
+    if missing:
+        raise SourceFormatError(f"{url}: response lacks key(s) {', '.join(missing)}")
+    return payload
+
+
+def paginate_next(
+    fetcher: Fetcher, first_url: str, *, results_key: str = "results", max_pages: int = 1000
+) -> Iterator[tuple[str, list[Any]]]:
+    """Yield (url, results) for a DRF-style paginated list, following `next` verbatim."""
+    url: str | None = first_url
+    seen: set[str] = set()
+    while url:
+        if url in seen:
+            raise SourceFormatError(f"{url}: pagination loops back to a page already read")
+        if len(seen) >= max_pages:
+            raise SourceFormatError(f"{first_url}: more than {max_pages} pages; giving up")
+        seen.add(url)
+        page = json_object(fetcher, url, required=(results_key,))
+        results = page[results_key]
+        if not isinstance(results, list):
+            raise SourceFormatError(f"{url}: '{results_key}' is not a list")
+        yield url, results
+        next_url = page.get("next")
+        if next_url is not None and not isinstance(next_url, str):
+            raise SourceFormatError(f"{url}: 'next' is not a URL")
+        url = next_url

@@ -1,0 +1,153 @@
+"""`manage.py ingest SOURCE [--snapshot DIR | --record DIR | --file PATH]` and `ingest --all`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from pipeline.models import RunStatus, SourceRun
+from pipeline.sources.registry import UPLOAD_SOURCES, source_keys
+
+UPLOAD_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")
+
+
+class ProgressBar:
+    """A one-line terminal progress bar fed by the run's progress updates."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.interactive = hasattr(stream, "isatty") and stream.isatty()
+
+    def __call__(self, run: SourceRun) -> None:
+        if not self.interactive:
+            return
+        total, current = run.progress_total or 0, run.progress_current or 0
+        filled = int(30 * current / total) if total else 0
+        bar = "#" * filled + "-" * (30 - filled)
+        counter = f"{current}/{total}" if total else ""
+        line = f"\r[{bar}] {run.source} {run.phase:<10} {counter:>13} {run.message[:60]:<60}"
+        self.stream.write(line)
+        self.stream.flush()
+
+    def finish(self) -> None:
+        if self.interactive:
+            self.stream.write("\n")
+
+
+class Command(BaseCommand):
+    help = "Ingest one evidence source (or all) live, recording, from a snapshot, or a file."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("source", nargs="?", choices=source_keys())
+        parser.add_argument("--all", action="store_true", help="every source in turn")
+        parser.add_argument("--snapshot", type=Path, help="replay from this snapshot directory")
+        parser.add_argument("--record", type=Path, help="fetch live and record into this dir")
+        parser.add_argument("--file", type=Path, help="read this local file (download format)")
+        parser.add_argument(
+            "--mode", choices=["merge", "replace"], default="merge", help="upload sources only"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["all"] == bool(options["source"]):
+            raise CommandError("give exactly one SOURCE or --all")
+        if options["all"]:
+            if options["record"] or options["file"]:
+                raise CommandError("--all takes only --snapshot DIR (one sub-directory per source)")
+            failures = self._ingest_all(options["snapshot"])
+        else:
+            chosen = [name for name in ("snapshot", "record", "file") if options[name]]
+            if len(chosen) > 1:
+                raise CommandError("use at most one of --snapshot, --record, --file")
+            failures = self._ingest_one(options["source"], options)
+        if failures:
+            raise CommandError("; ".join(failures))
+
+    def _ingest_all(self, snapshot: Path | None) -> list[str]:
+        failures = []
+        for key in source_keys():
+            if key in UPLOAD_SOURCES:
+                directory = snapshot / key if snapshot else None
+                files = sorted(
+                    path
+                    for path in (directory.iterdir() if directory and directory.is_dir() else [])
+                    if path.suffix.lower() in UPLOAD_SUFFIXES
+                )
+                if not files:
+                    self.stdout.write(f"{key}: no upload files, skipped")
+                for path in files:
+                    failures += self._ingest_one(key, {"file": path, "mode": "merge"})
+                continue
+            options = {"snapshot": snapshot / key if snapshot else None}
+            if snapshot and not (snapshot / key).is_dir():
+                self.stdout.write(f"{key}: no {snapshot / key}, skipped")
+                continue
+            failures += self._ingest_one(key, options)
+        return failures
+
+    def _ingest_one(self, key: str, options: dict[str, Any]) -> list[str]:
+        if key in UPLOAD_SOURCES:
+            return self._upload(key, options)
+        from pipeline.services import source_run_execute
+
+        if options.get("file"):
+            mode, directory = "file", None
+        elif options.get("record"):
+            mode, directory = "record", options["record"]
+        elif options.get("snapshot"):
+            mode, directory = "replay", options["snapshot"]
+        else:
+            mode, directory = "live", None
+        bar = ProgressBar(sys.stderr)
+        run = source_run_execute(
+            source=key,
+            mode=mode,
+            snapshot_dir=directory,
+            file_path=options.get("file"),
+            progress_listener=bar,
+        )
+        bar.finish()
+        if run.status != RunStatus.COMPLETED:
+            self.stderr.write(self.style.ERROR(f"{key}: run {run.pk} failed: {run.error}"))
+            return [f"{key} failed: {run.error}"]
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{key}: run {run.pk} completed in {_seconds(run):.1f}s — "
+                f"{run.record_count} records, {run.gene_count} genes, {run.staged_count} staged"
+                f" (version {run.source_version or '?'})"
+            )
+        )
+        return []
+
+    def _upload(self, key: str, options: dict[str, Any]) -> list[str]:
+        from pipeline.uploads import UploadError, upload_commit
+
+        path = options.get("file")
+        if not path:
+            return [f"{key} is an upload source: give --file PATH"]
+        try:
+            upload = upload_commit(
+                source=key,
+                file_name=Path(path).name,
+                content=Path(path).read_bytes(),
+                mode=options.get("mode") or "merge",
+                user=None,
+            )
+        except (UploadError, OSError) as error:
+            self.stderr.write(self.style.ERROR(f"{key}: {path}: {error}"))
+            return [f"{key} upload of {path} failed: {error}"]
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{key}: {path.name} committed — {upload.row_count} rows, "
+                f"{upload.mapped_count} mapped, {upload.staged_count} staged"
+            )
+        )
+        return []
+
+
+def _seconds(run: SourceRun) -> float:
+    if run.started_at and run.finished_at:
+        return (run.finished_at - run.started_at).total_seconds()
+    return 0.0

@@ -1,0 +1,275 @@
+"""Writes of the pipeline: source runs, evidence replacement, staging and its review.
+
+A run fetches and parses outside any transaction (writing progress as it goes, so watchers see
+it), normalises every record in one batch, and then replaces the source's evidence, upserts its
+staged records and recomputes scores in ONE transaction. Any error marks the run failed and
+leaves the previous evidence untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from genes.models import CuratedSymbolMapping, Evidence, Gene
+from kidney_genetics.fetching import Fetcher
+from pipeline.evidence import (
+    RecordGroups,
+    evidence_replace_for_source,
+    records_group,
+    staged_records_upsert,
+    summaries_build,
+)
+from pipeline.models import ReviewStatus, RunStatus, SourceRun, StagedRecord
+from pipeline.progress import run_progress_update
+from pipeline.sources.base import EvidenceSource, ParsedSource, fetcher_build
+from pipeline.sources.registry import source_class
+
+logger = logging.getLogger(__name__)
+
+ProgressListener = Callable[[SourceRun], None]
+
+
+class RunFailedError(Exception):
+    """A run cannot complete; the message is what the run record and the command show."""
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def scores_recompute_if_available(log: list[str]) -> None:
+    """Recompute scores through genes.scoring when the scoring engine is installed."""
+    try:
+        from genes.scoring import scores_recompute
+    except ImportError:
+        log.append("scores not recomputed: genes.scoring.scores_recompute is not available")
+        logger.info("genes.scoring.scores_recompute not available; skipping")
+        return
+    scores_recompute()
+    log.append("scores recomputed")
+
+
+def source_run_execute(
+    *,
+    source: str,
+    mode: str = "live",
+    snapshot_dir: Path | str | None = None,
+    file_path: Path | str | None = None,
+    run: SourceRun | None = None,
+    triggered_by: Any = None,
+    fetcher: Fetcher | None = None,
+    progress_listener: ProgressListener | None = None,
+) -> SourceRun:
+    """Run one source end to end and return its SourceRun (completed or failed, never raises).
+
+    `fetcher` injects a ready Fetcher (tests use a fake HTTP session); otherwise one is built
+    from the source's config for `mode`/`snapshot_dir`. `mode="file"` reads `file_path`.
+    """
+    if run is None:
+        run = SourceRun.objects.create(source=source, mode=mode, triggered_by=triggered_by)
+    run.status, run.mode, run.started_at = RunStatus.RUNNING, mode, timezone.now()
+    run.error, run.finished_at = "", None
+    run.save(update_fields=["status", "mode", "started_at", "error", "finished_at"])
+    log: list[str] = []
+
+    def report(**kwargs: Any) -> None:
+        if run_progress_update(run, **kwargs) and progress_listener is not None:
+            progress_listener(run)
+
+    try:
+        report(phase="start", message=f"{source}: starting ({mode})", force=True)
+        parsed, checksum = _records_load(
+            run=run,
+            mode=mode,
+            snapshot_dir=snapshot_dir,
+            file_path=file_path,
+            fetcher=fetcher,
+            report=report,
+        )
+        log.extend(parsed.log)
+        run.source_version = parsed.version[:128]
+        run.snapshot_checksum = checksum
+        run.record_count = len(parsed.records)
+        report(
+            phase="normalise",
+            current=0,
+            total=len(parsed.records),
+            message=f"normalising {len(parsed.records)} records",
+            force=True,
+        )
+        groups = records_group(parsed.records, source=source)
+        _run_apply(run=run, groups=groups, version=parsed.version, log=log, report=report)
+    except Exception as error:  # noqa: BLE001 - every failure must end as a failed run
+        _run_fail(run, error, log)
+    if progress_listener is not None:
+        progress_listener(run)
+    return run
+
+
+def _records_load(
+    *,
+    run: SourceRun,
+    mode: str,
+    snapshot_dir: Path | str | None,
+    file_path: Path | str | None,
+    fetcher: Fetcher | None,
+    report: Callable[..., None],
+) -> tuple[ParsedSource, str]:
+    cls = source_class(run.source)
+    source_obj: EvidenceSource = cls(progress=report)
+    if mode == "file":
+        if not file_path:
+            raise RunFailedError("mode 'file' needs a file path")
+        path = Path(file_path)
+        if not path.is_file():
+            raise RunFailedError(f"{path}: no such file")
+        report(phase="parse", message=f"reading {path.name}", force=True)
+        return source_obj.parse_file(path), file_sha256(path)
+    if fetcher is None:
+        fetcher = fetcher_build(source_obj.config, mode=mode, snapshot_dir=snapshot_dir)
+    source_obj.fetcher = fetcher
+    source_obj.resume_state = _resume_state_find(run)
+
+    def checkpoint(state: dict[str, Any]) -> None:
+        run.state = state
+        run.save(update_fields=["state"])
+
+    source_obj.checkpoint = checkpoint
+    report(phase="fetch", message=f"fetching {cls.label} ({mode})", force=True)
+    parsed = source_obj.fetch()
+    return parsed, fetcher.snapshot_checksum()
+
+
+def _resume_state_find(run: SourceRun) -> dict[str, Any] | None:
+    """The crawl state of this source's latest run, when that run failed mid-crawl."""
+    previous = (
+        SourceRun.objects.filter(source=run.source)
+        .exclude(pk=run.pk)
+        .order_by("-created_at", "-id")
+        .values("status", "state")
+        .first()
+    )
+    if previous and previous["status"] == RunStatus.FAILED and previous["state"]:
+        return previous["state"]
+    return None
+
+
+def _run_apply(
+    *,
+    run: SourceRun,
+    groups: RecordGroups,
+    version: str,
+    log: list[str],
+    report: Callable[..., None],
+) -> None:
+    if not groups.resolved:
+        raise RunFailedError(
+            f"{run.source}: zero records could be mapped to genes "
+            f"({run.record_count} records, {len(groups.unresolved)} unresolved symbols); "
+            "the previous evidence is kept"
+        )
+    cls = source_class(run.source)
+    report(
+        phase="summarise",
+        current=0,
+        total=len(groups.resolved),
+        message=f"summarising {len(groups.resolved)} genes",
+        force=True,
+    )
+    summaries = summaries_build(cls, groups.resolved)
+    report(phase="write", message="replacing evidence", force=True)
+    with transaction.atomic():
+        evidence_replace_for_source(
+            source=run.source, summaries=summaries, version=version, run_id=run.pk
+        )
+        staged = staged_records_upsert(source=run.source, groups=groups.unresolved, run=run)
+        scores_recompute_if_available(log)
+        run.gene_count, run.staged_count = len(summaries), staged
+        run.status, run.finished_at = RunStatus.COMPLETED, timezone.now()
+        log.append(f"{run.record_count} records → {run.gene_count} genes, {staged} staged symbols")
+        run.log = "\n".join(log)
+        run.state = {}
+        run.save()
+    report(
+        phase="done",
+        current=len(summaries),
+        total=len(summaries),
+        message=f"{run.gene_count} genes, {staged} staged",
+        force=True,
+    )
+
+
+def _run_fail(run: SourceRun, error: Exception, log: list[str]) -> None:
+    message = str(error) or type(error).__name__
+    if not isinstance(error, RunFailedError):
+        message = f"{type(error).__name__}: {message}"
+        log.append(traceback.format_exc())
+    logger.error("source run %s (%s) failed: %s", run.pk, run.source, message)
+    run.status, run.finished_at = RunStatus.FAILED, timezone.now()
+    run.error = message
+    run.message = message[:512]
+    run.phase = "failed"
+    run.log = "\n".join(log)
+    run.save()
+
+
+# Staged record review ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def staged_record_map(*, record: StagedRecord, gene: Gene, user: Any = None) -> Evidence:
+    """Attach a staged record's evidence to `gene` and remember the mapping for future runs."""
+    cls = source_class(record.source)
+    records = list(record.payload.get("records") or [])
+    existing = Evidence.objects.select_for_update().filter(gene=gene, source=record.source).first()
+    if existing is not None:
+        records = cls.records_from_details(existing.details) + records
+    summaries = summaries_build(cls, {gene.pk: records})
+    summary = summaries[gene.pk]
+    fields = {
+        name: getattr(summary, name)
+        for name in (
+            "details",
+            "panel_count",
+            "supporting_panel_count",
+            "publication_count",
+            "mention_pair_count",
+            "phenotype_count",
+            "disease_count",
+            "classification",
+            "classification_weight",
+        )
+    }
+    evidence, _ = Evidence.objects.update_or_create(
+        gene=gene, source=record.source, defaults={**fields, "run_id": record.run_id}
+    )
+    CuratedSymbolMapping.objects.update_or_create(
+        source=record.source,
+        raw_symbol_upper=record.raw_symbol_key,
+        defaults={"raw_symbol": record.raw_symbol, "gene": gene, "created_by": user},
+    )
+    record.review_status, record.mapped_gene = ReviewStatus.MAPPED, gene
+    record.reviewed_by, record.reviewed_at = user, timezone.now()
+    record.save(update_fields=["review_status", "mapped_gene", "reviewed_by", "reviewed_at"])
+    scores_recompute_if_available([])
+    return evidence
+
+
+def staged_record_reject(*, record: StagedRecord, user: Any = None) -> StagedRecord:
+    """Mark a staged record as not a gene worth mapping; later runs keep it rejected."""
+    record.review_status, record.mapped_gene = ReviewStatus.REJECTED, None
+    record.reviewed_by, record.reviewed_at = user, timezone.now()
+    record.save(update_fields=["review_status", "mapped_gene", "reviewed_by", "reviewed_at"])
+    return record
