@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+"""Source routes under /api/."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("sources/", views.SourceListView.as_view(), name="api-source-list"),
+    path("sources/<str:key>/", views.SourceDetailView.as_view(), name="api-source-detail"),
+]

@@ -1,0 +1,128 @@
+"""Reads of genes, scores and evidence: one place decides how a gene list or gene page loads.
+
+Identity lookups are case-insensitive and never pick silently: an identifier that names more
+than one gene comes back as candidates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.functions import Upper
+
+from genes.filters import parse_hgnc_id
+from genes.models import Evidence, Gene, GeneScore, GeneStatus, GeneSymbol, SymbolKind
+
+ENSEMBL_PREFIX = "ENSG"
+
+
+def gene_score_list() -> QuerySet[GeneScore]:
+    """Scored genes with their gene row joined; the FilterSet narrows and orders it."""
+    return GeneScore.objects.select_related("gene")
+
+
+def gene_detail_queryset() -> QuerySet[Gene]:
+    """Genes as a gene page needs them: score joined, previous and alias symbols prefetched."""
+    return Gene.objects.select_related("score").prefetch_related(
+        Prefetch("symbols", queryset=GeneSymbol.objects.order_by("kind", "symbol"))
+    )
+
+
+@dataclass
+class GeneMatch:
+    """How an identifier led to a gene (`symbol`, `previous`, `alias`, `hgnc_id`, ...)."""
+
+    gene: Gene
+    matched_by: list[str] = field(default_factory=list)
+
+
+@dataclass
+class GeneLookup:
+    """The result of resolving an identifier: zero, one or several candidate genes."""
+
+    query: str
+    matches: list[GeneMatch]
+
+    @property
+    def gene(self) -> Gene | None:
+        return self.matches[0].gene if len(self.matches) == 1 else None
+
+    @property
+    def ambiguous(self) -> bool:
+        return len(self.matches) > 1
+
+
+def _direct_condition(query: str, *, external_ids: bool) -> Q | None:
+    """Identifiers that name a gene row itself: approved symbol, HGNC/NCBI/Ensembl id."""
+    text = query.strip()
+    condition = Q(symbol_upper=text.upper())
+    hgnc_id = parse_hgnc_id(text)
+    if hgnc_id is not None:
+        condition |= Q(hgnc_id=hgnc_id)
+    if external_ids:
+        if text.isdigit():
+            condition |= Q(entrez_id=int(text))
+        if text.upper().startswith(ENSEMBL_PREFIX):
+            condition |= Q(ensembl_gene_id=text.upper().split(".")[0])
+    return condition
+
+
+def _direct_kinds(gene: Gene, query: str) -> list[str]:
+    text = query.strip()
+    kinds = []
+    if gene.symbol.upper() == text.upper():
+        kinds.append("symbol")
+    if parse_hgnc_id(text) == gene.hgnc_id:
+        kinds.append("hgnc_id")
+    if text.isdigit() and gene.entrez_id == int(text):
+        kinds.append("ncbi_id")
+    if gene.ensembl_gene_id and gene.ensembl_gene_id == text.upper().split(".")[0]:
+        kinds.append("ensembl_id")
+    return kinds
+
+
+def _lookup(query: str, *, external_ids: bool) -> GeneLookup:
+    """Direct identifiers win; previous/alias symbols are consulted only when nothing direct
+    matched an approved gene. Two queries at most, plus the symbols prefetch per step."""
+    text = query.strip()
+    if not text:
+        return GeneLookup(query, [])
+    genes = (
+        gene_detail_queryset()
+        .alias(symbol_upper=Upper("symbol"))
+        .filter(_direct_condition(text, external_ids=external_ids))
+    )
+    direct = [GeneMatch(gene, _direct_kinds(gene, text)) for gene in genes]
+    approved = [match for match in direct if match.gene.status == GeneStatus.APPROVED]
+    if approved or (direct and parse_hgnc_id(text) is not None):
+        return GeneLookup(query, approved or direct)
+    rows = (
+        GeneSymbol.objects.filter(symbol_upper=text.upper(), gene__status=GeneStatus.APPROVED)
+        .select_related("gene__score")
+        .prefetch_related(
+            Prefetch("gene__symbols", queryset=GeneSymbol.objects.order_by("kind", "symbol"))
+        )
+        .order_by("gene__symbol", "kind")
+    )
+    by_gene: dict[int, GeneMatch] = {}
+    for row in rows:
+        match = by_gene.setdefault(row.gene_id, GeneMatch(row.gene))
+        match.matched_by.append(SymbolKind(row.kind).value)
+    return GeneLookup(query, list(by_gene.values()) or direct)
+
+
+def gene_get(identifier: str) -> GeneLookup:
+    """A gene by approved symbol, `HGNC:n`, bare HGNC number, previous or alias symbol."""
+    return _lookup(identifier, external_ids=False)
+
+
+def gene_resolve(query: str) -> GeneLookup:
+    """Like `gene_get`, and also NCBI Gene ids and Ensembl gene ids (a bare number may be
+    an HGNC id or an NCBI id: both are returned when they are different genes)."""
+    return _lookup(query, external_ids=True)
+
+
+def evidence_list(gene_id: int) -> QuerySet[Evidence]:
+    """A gene's evidence rows, one per source, in source order."""
+    return Evidence.objects.filter(gene_id=gene_id).order_by("source")

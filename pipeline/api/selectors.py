@@ -1,0 +1,95 @@
+"""Reads for the public sources endpoints: per source its evidence totals and its runs.
+
+A constant number of queries whatever the number of sources or runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+
+from genes.models import Evidence, SourceKey
+from pipeline.models import RunStatus, SourceRun
+from pipeline.sources.config import source_config
+from pipeline.sources.registry import UPLOAD_SOURCES
+
+RUN_HISTORY_LENGTH = 20
+# Fetcher plumbing, not what the source selects; left out of the public description.
+PRIVATE_CONFIG_KEYS = {"http", "rate_limits"}
+
+
+@dataclass
+class SourceSummary:
+    key: str
+    label: str
+    kind: str
+    gene_count: int = 0
+    evidence_count: int = 0
+    last_successful_run: SourceRun | None = None
+    runs: list[SourceRun] = field(default_factory=list)
+    config: dict[str, Any] = field(default_factory=dict)
+
+
+def _last_successful_runs(keys: list[str]) -> dict[str, SourceRun]:
+    latest = (
+        SourceRun.objects.filter(source=OuterRef("source"), status=RunStatus.COMPLETED)
+        .order_by("-finished_at", "-id")
+        .values("pk")[:1]
+    )
+    runs = SourceRun.objects.filter(
+        source__in=keys, status=RunStatus.COMPLETED, pk=Subquery(latest)
+    )
+    return {run.source: run for run in runs}
+
+
+def _evidence_totals(keys: list[str]) -> dict[str, dict[str, int]]:
+    rows = (
+        Evidence.objects.filter(source__in=keys)
+        .values("source")
+        .annotate(rows=Count("id"), genes=Count("gene_id", distinct=True))
+        .order_by()
+    )
+    return {row["source"]: row for row in rows}
+
+
+def _public_config(key: str) -> dict[str, Any]:
+    return {
+        name: value for name, value in source_config(key).items() if name not in PRIVATE_CONFIG_KEYS
+    }
+
+
+def source_summary_list(keys: list[str] | None = None) -> list[SourceSummary]:
+    """Every source (or the given ones) with evidence totals and last successful run."""
+    wanted = keys or [source.value for source in SourceKey]
+    totals = _evidence_totals(wanted)
+    last_runs = _last_successful_runs(wanted)
+    summaries = []
+    for key in wanted:
+        total = totals.get(key, {})
+        summaries.append(
+            SourceSummary(
+                key=key,
+                label=SourceKey(key).label,
+                kind="upload" if key in UPLOAD_SOURCES else "download",
+                gene_count=total.get("genes", 0),
+                evidence_count=total.get("rows", 0),
+                last_successful_run=last_runs.get(key),
+                config=_public_config(key),
+            )
+        )
+    return summaries
+
+
+def source_runs(key: str) -> QuerySet[SourceRun]:
+    return SourceRun.objects.filter(source=key).order_by("-created_at", "-id")
+
+
+def source_summary_get(key: str) -> SourceSummary | None:
+    """One source with its recent run history; None for an unknown key."""
+    if key not in SourceKey.values:
+        return None
+    summary = source_summary_list([key])[0]
+    summary.runs = list(source_runs(key)[:RUN_HISTORY_LENGTH])
+    return summary

@@ -1,0 +1,39 @@
+"""GET /api/sources/ and /api/sources/{key}/: what each source contributes and its runs."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import selectors
+from .serializers import SourceDetailSerializer, SourceSerializer
+
+ERROR_RESPONSE = OpenApiResponse(description='`{"errors": [...]}`')
+
+
+class SourceListView(APIView):
+    renderer_classes = [JSONRenderer]
+
+    @extend_schema(operation_id="sources_list", responses={200: SourceSerializer(many=True)})
+    def get(self, request: Request) -> Response:
+        summaries = selectors.source_summary_list()
+        data = SourceSerializer(summaries, many=True).data
+        return Response({"data": data, "meta": {"total": len(data)}})
+
+
+class SourceDetailView(APIView):
+    renderer_classes = [JSONRenderer]
+
+    @extend_schema(
+        operation_id="sources_retrieve",
+        responses={200: SourceDetailSerializer, 404: ERROR_RESPONSE},
+    )
+    def get(self, request: Request, key: str) -> Response:
+        summary = selectors.source_summary_get(key)
+        if summary is None:
+            raise exceptions.NotFound(f"No source {key!r}.")
+        return Response({"data": SourceDetailSerializer(summary).data})
