@@ -14,6 +14,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from curation import services
 from curation.models import CuratorDecision, Release, ReleaseFile
 
+RATIONALE_REQUIRED = "A rationale is required for every decision."
+
 
 class CuratorDecisionForm(forms.ModelForm):
     """Carries the version the curator loaded, so a stale save is refused, not applied."""
@@ -32,6 +34,8 @@ class CuratorDecisionForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if "rationale" in self.fields:
+            self.fields["rationale"].error_messages["required"] = RATIONALE_REQUIRED
         if self.instance.pk:
             self.fields["base_version"].initial = self.instance.version
             self.fields["pmids_text"].initial = ", ".join(self.instance.pmids)
@@ -39,7 +43,7 @@ class CuratorDecisionForm(forms.ModelForm):
     def clean_rationale(self) -> str:
         rationale = self.cleaned_data.get("rationale", "").strip()
         if not rationale:
-            raise ValidationError("A rationale is required for every decision.")
+            raise ValidationError(RATIONALE_REQUIRED)
         return rationale
 
     def clean_pmids_text(self) -> list[str]:
