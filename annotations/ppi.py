@@ -1,0 +1,64 @@
+"""The STRING PPI score of each gene, from stored interactions and current evidence scores.
+
+ppi(g) = Σ over partners p (combined_score(g, p) / 1000 × evidence score(p)) / √degree(g),
+degree counting the stored interactions (score ≥ the configured minimum) of g. Genes without
+an evidence score contribute 0 as partners. The percentile is the share of genes with an
+interaction whose PPI score is at or below the gene's, in percent.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+from collections import defaultdict
+
+from annotations.models import GeneInteraction, GenePPIScore
+from genes.models import GeneScore
+
+
+def compute_ppi_scores(
+    edges: list[tuple[int, int, int]], evidence: dict[int, float]
+) -> dict[int, tuple[float, float, int]]:
+    """gene → (ppi score, percentile, degree) for every gene on at least one edge."""
+    weighted: dict[int, float] = defaultdict(float)
+    degree: dict[int, int] = defaultdict(int)
+    for gene_a, gene_b, combined in edges:
+        weight = combined / 1000
+        weighted[gene_a] += weight * evidence.get(gene_b, 0.0)
+        weighted[gene_b] += weight * evidence.get(gene_a, 0.0)
+        degree[gene_a] += 1
+        degree[gene_b] += 1
+    scores = {gene: weighted[gene] / math.sqrt(degree[gene]) for gene in degree}
+    ordered = sorted(scores.values())
+    total = len(ordered)
+    return {
+        gene: (score, 100.0 * bisect_right(ordered, score) / total, degree[gene])
+        for gene, score in scores.items()
+    }
+
+
+def ppi_scores_write(*, source_version: str = "") -> int:
+    """Recompute and replace every GenePPIScore; call inside the caller's transaction."""
+    edges = list(GeneInteraction.objects.values_list("gene_a_id", "gene_b_id", "combined_score"))
+    evidence = {
+        gene_id: score or 0.0
+        for gene_id, score in GeneScore.objects.values_list("gene_id", "score")
+    }
+    if not source_version:
+        source_version = GenePPIScore.objects.values_list("source_version", flat=True).first() or ""
+    results = compute_ppi_scores(edges, evidence)
+    GenePPIScore.objects.all().delete()
+    GenePPIScore.objects.bulk_create(
+        [
+            GenePPIScore(
+                gene_id=gene_id,
+                ppi_score=round(score, 6),
+                percentile=round(percentile, 3),
+                degree=degree,
+                source_version=source_version,
+            )
+            for gene_id, (score, percentile, degree) in results.items()
+        ],
+        batch_size=5000,
+    )
+    return len(results)

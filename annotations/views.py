@@ -1,0 +1,39 @@
+"""The /network/ page: a form and a Cytoscape.js drawing of /api/network/."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from annotations.config import annotation_setting
+from genes.models import Tier
+
+# Colours match the tier badges in static/css/site.css.
+TIER_COLOURS = {
+    Tier.COMPREHENSIVE_SUPPORT: "#0d5c2f",
+    Tier.MULTI_SOURCE_SUPPORT: "#1f7a47",
+    Tier.ESTABLISHED_SUPPORT: "#2b5f9e",
+    Tier.PRELIMINARY_EVIDENCE: "#7a5300",
+    Tier.MINIMAL_EVIDENCE: "#6b4a7d",
+    Tier.NO_EVIDENCE: "#555f6d",
+}
+
+
+def network_page(request: HttpRequest) -> HttpResponse:
+    genes = request.GET.get("genes", "").strip()
+    top = request.GET.get("top", "").strip() or str(annotation_setting("network_default_top"))
+    min_score = request.GET.get("min_score", "").strip() or "400"
+    query = {"min_score": min_score, **({"genes": genes} if genes else {"top": top})}
+    context = {
+        "genes": genes,
+        "top": top,
+        "min_score": min_score,
+        "max_genes": annotation_setting("network_max_genes"),
+        "api_url": f"{reverse('api-network')}?{urlencode(query)}",
+        "tiers": [(tier.value, tier.label, TIER_COLOURS[tier]) for tier in Tier],
+        "tier_colours": {tier.value: colour for tier, colour in TIER_COLOURS.items()},
+    }
+    return render(request, "annotations/network.html", context)
