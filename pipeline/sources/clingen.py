@@ -22,7 +22,6 @@ from pipeline.sources.base import (
     SourceFormatError,
     SourceRecord,
 )
-from pipeline.sources.config import SOURCE_DEFAULTS
 from pipeline.sources.tabular import column_index, iter_raw_rows, text_matches_any
 
 HEADER_FIRST_CELL = "GENE SYMBOL"
@@ -50,7 +49,6 @@ def _header_key(cell: str) -> str:
 class ClinGenSource(EvidenceSource):
     key = SourceKey.CLINGEN
     label = "ClinGen gene-disease validity"
-    default_config = SOURCE_DEFAULTS["clingen"]
 
     def fetch(self) -> ParsedSource:
         url = self.config["url"]

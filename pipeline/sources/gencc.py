@@ -21,7 +21,6 @@ from pipeline.sources.base import (
     SourceFormatError,
     SourceRecord,
 )
-from pipeline.sources.config import SOURCE_DEFAULTS
 from pipeline.sources.tabular import Row, read_table, text_matches_any
 
 REQUIRED_COLUMNS = (
@@ -67,7 +66,6 @@ def layout_of(header: list[str], name: str) -> str:
 class GenCCSource(EvidenceSource):
     key = SourceKey.GENCC
     label = "GenCC submissions"
-    default_config = SOURCE_DEFAULTS["gencc"]
 
     def fetch(self) -> ParsedSource:
         url = self.config["url"]
