@@ -123,12 +123,6 @@ class ClinVarLoader(AnnotationLoader):
                 raise AnnotationFormatError(
                     f"expected {len(index)} fields, found {len(fields)}", path=path, line=number
                 )
-            gene_id = matcher.by_entrez(fields[index["GeneID"]]) or matcher.by_symbol(
-                fields[index["Symbol"]]
-            )
-            if gene_id is None:
-                stats.rows_unmatched += 1
-                continue
             try:
                 values = {
                     "pathogenic_or_likely": count(
@@ -142,6 +136,12 @@ class ClinVarLoader(AnnotationLoader):
                 raise AnnotationFormatError(
                     f"bad count ({error})", path=path, line=number
                 ) from None
+            gene_id = matcher.by_entrez(fields[index["GeneID"]]) or matcher.by_symbol(
+                fields[index["Symbol"]]
+            )
+            if gene_id is None:
+                stats.rows_unmatched += 1
+                continue
             counts.setdefault(gene_id, values)
         if not index:
             raise AnnotationFormatError("no header line found", path=path)
