@@ -1,0 +1,83 @@
+"""OpenAPI schema at /api/schema/ and Swagger UI at /api/docs/, served without other hosts."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from drf_spectacular.validation import validate_schema
+
+from genes import extensions
+
+GENE_LIST_PARAMETERS = {
+    "filter[search]",
+    "filter[tier]",
+    "filter[min_score]",
+    "filter[max_score]",
+    "filter[min_evidence_count]",
+    "filter[max_evidence_count]",
+    "filter[source]",
+    "filter[high_evidence]",
+    "filter[hgnc_ids]",
+    "sort",
+    "format",
+    "page[number]",
+    "page[size]",
+}
+
+
+def fetch_schema(api_client) -> dict:
+    response = api_client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    return (
+        response.json() if "json" in response["Content-Type"] else yaml.safe_load(response.content)
+    )
+
+
+@pytest.mark.django_db
+def test_schema_is_valid_openapi_with_every_endpoint(api_client):
+    schema = fetch_schema(api_client)
+    validate_schema(schema)
+    for path in (
+        "/api/genes/",
+        "/api/genes/{identifier}/",
+        "/api/genes/{identifier}/evidence/",
+        "/api/genes/resolve/",
+        "/api/sources/",
+        "/api/sources/{key}/",
+        "/api/statistics/overlaps/",
+        "/api/statistics/distributions/",
+        "/api/statistics/summary/",
+    ):
+        assert path in schema["paths"], path
+
+
+@pytest.mark.django_db
+def test_gene_list_documents_every_parameter(api_client):
+    operation = fetch_schema(api_client)["paths"]["/api/genes/"]["get"]
+    parameters = {parameter["name"]: parameter for parameter in operation["parameters"]}
+    registered = {f"filter[{name}]" for name in extensions.gene_list_filters()}
+    assert set(parameters) == GENE_LIST_PARAMETERS | registered
+    assert all(parameter.get("description") for parameter in parameters.values())
+
+
+@pytest.mark.django_db
+def test_registered_filters_appear_in_the_schema(api_client, monkeypatch):
+    monkeypatch.setattr(extensions, "_filters", {})
+    extensions.register_gene_list_filter(
+        "max_loeuf", lambda qs, value: qs, description="Highest LOEUF", value_type="number"
+    )
+    operation = fetch_schema(api_client)["paths"]["/api/genes/"]["get"]
+    parameters = {parameter["name"]: parameter for parameter in operation["parameters"]}
+    assert parameters["filter[max_loeuf]"]["schema"]["type"] == "number"
+    assert parameters["filter[max_loeuf]"]["description"] == "Highest LOEUF"
+
+
+@pytest.mark.django_db
+def test_swagger_ui_loads_only_local_assets(api_client):
+    page = api_client.get("/api/docs/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "/api/docs/assets/swagger-ui-dist/swagger-ui-bundle.js" in html
+    assert "cdn.jsdelivr.net" not in html
+    asset = api_client.get("/api/docs/assets/swagger-ui-dist/swagger-ui-bundle.js")
+    assert asset.status_code == 200
