@@ -190,7 +190,7 @@ def gene_list(request: HttpRequest) -> HttpResponse:
         **_sort_context(data),
     }
     template = (
-        "genes/_results.html" if request.headers.get("HX-Request") else "genes/gene_list.html"
+        "genes/_browser.html" if request.headers.get("HX-Request") else "genes/gene_list.html"
     )
     return render(request, template, context)
 

@@ -41,13 +41,13 @@ def horizontal_bars(bars: Sequence[Bar], *, title: str, maximum: float | None = 
     body = []
     for index, bar in enumerate(bars):
         y = index * ROW_HEIGHT
-        width = max(bar.value * scale, 0)
+        width = round(max(bar.value * scale, 0), 1)
         text = bar.text or f"{bar.value:g}"
         body.append(
             format_html(
                 '<text x="{}" y="{}" text-anchor="end">{}</text>'
-                '<rect class="{}" x="{}" y="{}" width="{:.1f}" height="{}" rx="2"></rect>'
-                '<text x="{:.1f}" y="{}">{}</text>',
+                '<rect class="{}" x="{}" y="{}" width="{}" height="{}" rx="2"></rect>'
+                '<text x="{}" y="{}">{}</text>',
                 LABEL_WIDTH - 8,
                 y + FONT_BASELINE,
                 bar.label,
@@ -73,12 +73,12 @@ def columns(bars: Sequence[Bar], *, title: str, x_label: str = "") -> SafeString
     body = []
     for index, bar in enumerate(bars):
         x = left + index * (column_width + gap)
-        height = bar.value * scale
-        y = 20 + plot_height - height
+        height = round(bar.value * scale, 1)
+        y = round(20 + plot_height - height, 1)
         body.append(
             format_html(
-                '<rect class="{}" x="{}" y="{:.1f}" width="{}" height="{:.1f}" rx="2"></rect>'
-                '<text x="{}" y="{:.1f}" text-anchor="middle">{}</text>'
+                '<rect class="{}" x="{}" y="{}" width="{}" height="{}" rx="2"></rect>'
+                '<text x="{}" y="{}" text-anchor="middle">{}</text>'
                 '<text x="{}" y="{}" text-anchor="middle">{}</text>',
                 bar.css,
                 x,
@@ -135,12 +135,12 @@ def upset(
             )
         )
     for column, (keys, size) in enumerate(intersections):
-        x = label_width + column * column_width + column_width / 2
-        height = size * scale
+        x = label_width + column * column_width + column_width // 2
+        height = round(size * scale, 1)
         body.append(
             format_html(
-                '<rect class="bar" x="{:.1f}" y="{:.1f}" width="{}" height="{:.1f}"></rect>'
-                '<text x="{:.1f}" y="{:.1f}" text-anchor="middle">{}</text>',
+                '<rect class="bar" x="{}" y="{}" width="{}" height="{}"></rect>'
+                '<text x="{}" y="{}" text-anchor="middle">{}</text>',
                 x - column_width / 2 + 3,
                 20 + bar_height - height,
                 column_width - 6,
@@ -154,7 +154,7 @@ def upset(
         if len(member_rows) > 1:
             body.append(
                 format_html(
-                    '<line class="link" x1="{:.1f}" y1="{}" x2="{:.1f}" y2="{}"></line>',
+                    '<line class="link" x1="{}" y1="{}" x2="{}" y2="{}"></line>',
                     x,
                     matrix_top + member_rows[0] * row + 11,
                     x,
@@ -165,7 +165,7 @@ def upset(
             css = "dot-on" if index in member_rows else "dot-off"
             body.append(
                 format_html(
-                    '<circle class="{}" cx="{:.1f}" cy="{}" r="6"></circle>',
+                    '<circle class="{}" cx="{}" cy="{}" r="6"></circle>',
                     css,
                     x,
                     matrix_top + index * row + 11,
