@@ -223,3 +223,12 @@ def text_matches_any(text: str, needles: Iterable[str], exclude: Iterable[str] =
     if not lowered or any(word.lower() in lowered for word in exclude if word):
         return False
     return any(needle.lower() in lowered for needle in needles if needle)
+
+
+def raise_row_errors(name: str, errors: list[str], limit: int = 50) -> None:
+    """One error naming every bad row (the first `limit`), so a curator fixes the file once."""
+    if not errors:
+        return
+    shown = errors[:limit]
+    more = f"\n… and {len(errors) - limit} more" if len(errors) > limit else ""
+    raise SourceFormatError(f"{name}: {len(errors)} row error(s):\n" + "\n".join(shown) + more)
