@@ -27,10 +27,10 @@ from pipeline.evidence import (
     staged_records_upsert,
     summaries_build,
 )
-from pipeline.models import ReviewStatus, RunStatus, SourceRun, StagedRecord
+from pipeline.models import ReviewStatus, RunStatus, SourceRun, StagedRecord, UploadedEntry
 from pipeline.progress import run_progress_update
 from pipeline.sources.base import EvidenceSource, ParsedSource, fetcher_build
-from pipeline.sources.registry import source_class
+from pipeline.sources.registry import UPLOAD_SOURCES, source_class
 
 logger = logging.getLogger(__name__)
 
@@ -231,6 +231,8 @@ def _run_fail(run: SourceRun, error: Exception, log: list[str]) -> None:
 @transaction.atomic
 def staged_record_map(*, record: StagedRecord, gene: Gene, user: Any = None) -> Evidence:
     """Attach a staged record's evidence to `gene` and remember the mapping for future runs."""
+    if record.source in UPLOAD_SOURCES:
+        return _staged_upload_map(record=record, gene=gene, user=user)
     cls = source_class(record.source)
     records = list(record.payload.get("records") or [])
     existing = Evidence.objects.select_for_update().filter(gene=gene, source=record.source).first()
@@ -255,6 +257,23 @@ def staged_record_map(*, record: StagedRecord, gene: Gene, user: Any = None) -> 
     evidence, _ = Evidence.objects.update_or_create(
         gene=gene, source=record.source, defaults={**fields, "run_id": record.run_id}
     )
+    _mapping_remember(record=record, gene=gene, user=user)
+    return evidence
+
+
+def _staged_upload_map(*, record: StagedRecord, gene: Gene, user: Any) -> Evidence:
+    """Upload sources keep their rows as entries: point the entries at the gene and rebuild."""
+    from pipeline.uploads import upload_evidence_rebuild
+
+    UploadedEntry.objects.filter(
+        source=record.source, gene__isnull=True, data__symbol_key=record.raw_symbol_key
+    ).update(gene=gene)
+    upload_evidence_rebuild(source=record.source, run_id=record.run_id)
+    _mapping_remember(record=record, gene=gene, user=user)
+    return Evidence.objects.get(gene=gene, source=record.source)
+
+
+def _mapping_remember(*, record: StagedRecord, gene: Gene, user: Any) -> None:
     CuratedSymbolMapping.objects.update_or_create(
         source=record.source,
         raw_symbol_upper=record.raw_symbol_key,
@@ -264,7 +283,6 @@ def staged_record_map(*, record: StagedRecord, gene: Gene, user: Any = None) -> 
     record.reviewed_by, record.reviewed_at = user, timezone.now()
     record.save(update_fields=["review_status", "mapped_gene", "reviewed_by", "reviewed_at"])
     scores_recompute_if_available([])
-    return evidence
 
 
 def staged_record_reject(*, record: StagedRecord, user: Any = None) -> StagedRecord:
