@@ -30,12 +30,6 @@ class InvalidParameter(exceptions.APIException):
         self.parameter = parameter
 
 
-class ExportUnavailable(exceptions.APIException):
-    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_code = "export_unavailable"
-    default_detail = "Exports are not available on this server yet."
-
-
 def error_object(
     status_code: int,
     code: str,

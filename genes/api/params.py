@@ -17,6 +17,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
+from genes.exports import EXPORT_FORMATS
 from genes.extensions import gene_list_filters
 from genes.filters import SORT_FIELDS, GeneScoreFilterSet
 from genes.models import SourceKey, Tier
@@ -27,7 +28,6 @@ from .pagination import PAGE_NUMBER, PAGE_SIZE
 FILTER_PATTERN = re.compile(r"^filter\[([a-z0-9_]+)\]$")
 SORT = "sort"
 FORMAT = "format"
-EXPORT_FORMATS = ("csv", "tsv", "json")
 TOP_LEVEL = {SORT, FORMAT, PAGE_NUMBER, PAGE_SIZE}
 
 _FILTER_TYPES: dict[str, tuple[Any, list[str] | None]] = {

@@ -20,9 +20,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from genes import selectors, statistics
+from genes.exports import EXPORT_CONTENT_TYPES, export_stream
 from genes.extensions import gene_section_payloads
 from genes.models import Gene
-from kidney_genetics.api_errors import ExportUnavailable, InvalidParameter
+from genes.scoring import score_explanations
+from kidney_genetics.api_errors import InvalidParameter
 
 from .pagination import JsonApiPagination
 from .params import export_format, gene_list_parameters, gene_score_filter
@@ -33,11 +35,6 @@ from .serializers import (
     gene_match_resource,
 )
 
-EXPORT_CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "tsv": "text/tab-separated-values; charset=utf-8",
-    "json": "application/json",
-}
 ERROR_RESPONSE = OpenApiResponse(
     description='`{"errors": [{"status", "code", "title", "detail", "source": {"parameter"}}]}`'
 )
@@ -80,21 +77,13 @@ class GeneListView(GenericAPIView):
 
 
 def _export_response(queryset: Any, fmt: str) -> StreamingHttpResponse:
-    try:
-        from genes.exports import export_stream
-    except ImportError as error:
-        raise ExportUnavailable() from error
     response = StreamingHttpResponse(export_stream(queryset, fmt), EXPORT_CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="kidney-genes.{fmt}"'
     return response
 
 
-def _explanation(gene_id: int) -> Any:
-    """The scoring engineer's plain-language explanation, when that module is present."""
-    try:
-        from genes.scoring import score_explanations
-    except ImportError:
-        return None
+def _explanation(gene_id: int) -> dict[str, Any] | None:
+    """Each source's count or classification, its source score, the sum and the tier."""
     return score_explanations([gene_id]).get(gene_id)
 
 
