@@ -38,14 +38,15 @@ logger = logging.getLogger(__name__)
 
 # Polling is the only path on the embedded default, so it is frequent there; with Redis the
 # worker's events arrive directly and the relay is a safety net (crashed worker, reaper).
-RELAY_INTERVAL_SECONDS = getattr(settings, "PIPELINE_RELAY_INTERVAL", None)
 # Finished runs stay in the poll this long, which also absorbs small clock differences.
 RELAY_RECENT_SECONDS = 30
 
 
 def relay_interval() -> float:
-    if RELAY_INTERVAL_SECONDS is not None:
-        return float(RELAY_INTERVAL_SECONDS)
+    """Seconds between polls; setting PIPELINE_RELAY_INTERVAL overrides the default."""
+    configured = getattr(settings, "PIPELINE_RELAY_INTERVAL", None)
+    if configured is not None:
+        return float(configured)
     return 0.1 if isinstance(get_channel_layer(), InMemoryChannelLayer) else 1.0
 
 
@@ -76,7 +77,7 @@ class RunRelay:
         interval = relay_interval()
         while self.consumers:
             try:
-                changes = await database_sync_to_async(self.changes_find, thread_sensitive=False)()
+                changes = await database_sync_to_async(self.changes_find)()
             except Exception:  # noqa: BLE001 - a failed poll must not end the relay
                 logger.warning("progress relay poll failed", exc_info=True)
                 changes = []

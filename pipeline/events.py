@@ -165,7 +165,7 @@ async def _send_to_groups(layer: Any, message: dict[str, Any], run_id: int) -> N
 def run_states_list(*, run_id: int | None = None) -> list[dict[str, Any]]:
     """Current state for a late joiner: every active run plus the latest run of each source.
 
-    With `run_id`, just that run. Two queries whatever the number of sources.
+    With `run_id`, just that run. One query whatever the number of sources.
     """
     if run_id is not None:
         runs = SourceRun.objects.filter(pk=run_id)

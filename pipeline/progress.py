@@ -11,6 +11,7 @@ import time
 
 from django.utils import timezone
 
+from pipeline.events import run_event_publish
 from pipeline.models import SourceRun
 
 MIN_INTERVAL_SECONDS = 0.25
@@ -48,4 +49,5 @@ def run_progress_update(
     run.heartbeat_at = timezone.now()
     if run.pk is not None:
         run.save(update_fields=PROGRESS_FIELDS)
+        run_event_publish(run, force=force)
     return True

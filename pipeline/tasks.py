@@ -38,12 +38,20 @@ STALE_PENDING_SECONDS = getattr(settings, "PIPELINE_STALE_PENDING_SECONDS", 6 * 
 # What a queued run calls (setting PIPELINE_RUN_EXECUTOR, a dotted path, lets the
 # multi-process test run a fake source).
 DEFAULT_RUN_EXECUTOR = "pipeline.services.source_run_execute"
-# Periodic refreshes: source key → days between runs. Uploaded lists are not refreshed.
-REFRESH_DAYS: dict[str, int] = getattr(
+# Periodic refreshes: source key → "daily", "weekly" or "monthly". Uploaded lists are not
+# refreshed (setting PIPELINE_REFRESH overrides this).
+REFRESH: dict[str, str] = getattr(
     settings,
-    "PIPELINE_REFRESH_DAYS",
-    {"panelapp": 7, "clingen": 7, "gencc": 7, "hpo": 30, "pubtator": 30},
+    "PIPELINE_REFRESH",
+    {
+        "panelapp": "weekly",
+        "clingen": "weekly",
+        "gencc": "weekly",
+        "hpo": "monthly",
+        "pubtator": "monthly",
+    },
 )
+_PERIOD_DAYS = {"daily": 1, "weekly": 7, "monthly": 30}
 REAPER_MINUTES = 2
 
 
@@ -122,7 +130,6 @@ def source_run_task(run_id: int, snapshot_dir: str | None = None) -> str:
                 snapshot_dir=snapshot_dir,
                 run=run,
                 triggered_by=run.triggered_by,
-                progress_listener=run_event_publish,
             )
     except Exception as error:  # noqa: BLE001 - the run record carries the failure
         logger.exception("run %s crashed", run_id)
@@ -228,18 +235,23 @@ def schedules_sync() -> list[str]:
     """Create or update the periodic refresh and reaper schedules; safe to repeat."""
     from django_q.models import Schedule
 
+    schedule_types = {
+        "daily": Schedule.DAILY,
+        "weekly": Schedule.WEEKLY,
+        "monthly": Schedule.MONTHLY,
+    }
     names = []
-    for source, days in REFRESH_DAYS.items():
+    for source, period in REFRESH.items():
         name = f"pipeline: refresh {source}"
         defaults = {
             "func": "pipeline.tasks.source_run_scheduled",
             "args": repr(source),
-            "schedule_type": Schedule.MINUTES,
-            "minutes": days * 24 * 60,
+            "schedule_type": schedule_types[period],
+            "minutes": None,
             "repeats": -1,
         }
         # The first refresh is one period away: starting a fresh server must not fetch.
-        first_run = {"next_run": timezone.now() + timedelta(days=days)}
+        first_run = {"next_run": timezone.now() + timedelta(days=_PERIOD_DAYS[period])}
         Schedule.objects.update_or_create(
             name=name, defaults=defaults, create_defaults=defaults | first_run
         )

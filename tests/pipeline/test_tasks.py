@@ -127,6 +127,7 @@ def test_schedules_command_is_idempotent_and_does_not_fetch_at_first_start():
     assert reaper.minutes == 2
     refresh = schedules.get(name="pipeline: refresh panelapp")
     assert refresh.args == "'panelapp'"
+    assert refresh.schedule_type == Schedule.WEEKLY
     assert refresh.next_run > timezone.now() + timedelta(days=6)
 
 
@@ -137,3 +138,18 @@ def test_scheduled_refresh_is_skipped_while_a_run_is_active(django_capture_on_co
     assert source_run_scheduled("gencc") is None
     with django_capture_on_commit_callbacks(execute=False):
         assert source_run_scheduled("clingen") is not None
+
+
+@override_settings(Q_CLUSTER=SYNC_Q)
+def test_queued_panelapp_replay_of_the_demo_snapshot_completes(
+    demo_genes, demo_dir, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        run = source_run_enqueue(
+            source="panelapp", mode="replay", snapshot_dir=str(demo_dir / "sources" / "panelapp")
+        )
+    run.refresh_from_db()
+    assert run.status == RunStatus.COMPLETED, run.error
+    assert run.gene_count > 0
+    assert run.phase == "done"
+    assert run.heartbeat_at is not None
