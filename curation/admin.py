@@ -130,11 +130,13 @@ class ReleaseAdmin(admin.ModelAdmin):
         "gene_count", "evidence_count", "decision_count", "source_versions_display",
         "changelog_display", "citation", "previous",
     ]  # fmt: skip
-    inlines = [ReleaseFileInline]
     actions = ["publish_selected"]
 
     def get_fields(self, request: HttpRequest, obj=None) -> list[str]:
         return ["title", "notes", *self.frozen_fields] if obj else ["title", "notes"]
+
+    def get_inlines(self, request: HttpRequest, obj=None) -> list:
+        return [ReleaseFileInline] if obj and obj.is_published else []
 
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
         if obj and obj.is_published:
