@@ -159,3 +159,40 @@ def test_same_curation_twice_counts_once():
     assert summary.details["curation_count"] == 1
     assert summary.details["gceps"] == ["Tubulopathy"]
     assert "line" not in summary.details["curations"][0]
+
+
+@pytest.mark.django_db
+def test_demo_snapshot_run_writes_best_classification(demo_genes, demo_dir):
+    from genes.models import Evidence
+    from pipeline.models import RunStatus
+    from pipeline.services import source_run_execute
+
+    run = source_run_execute(
+        source="clingen", mode="replay", snapshot_dir=demo_dir / "sources" / "clingen"
+    )
+    assert run.status == RunStatus.COMPLETED, run.error
+    assert run.source_version == "2026-05-04"
+    pkd1 = Evidence.objects.get(source="clingen", gene__symbol="PKD1")
+    assert (pkd1.classification, pkd1.classification_weight) == ("Definitive", 1.0)
+    assert pkd1.details["curation_count"] == 2
+    cfhr3 = Evidence.objects.get(source="clingen", gene__symbol="CFHR3")
+    assert (cfhr3.classification, cfhr3.classification_weight) == ("Refuted", 0.0)
+    assert not Evidence.objects.filter(source="clingen", gene__symbol="DNAH5").exists()
+
+
+@pytest.mark.django_db
+def test_html_instead_of_csv_fails_run_and_keeps_evidence(demo_genes, demo_dir, tmp_path):
+    from genes.models import Evidence
+    from pipeline.models import RunStatus
+    from pipeline.services import source_run_execute
+
+    good = source_run_execute(
+        source="clingen", mode="replay", snapshot_dir=demo_dir / "sources" / "clingen"
+    )
+    before = Evidence.objects.filter(source="clingen").count()
+    (tmp_path / "page.html").write_text("<!DOCTYPE html><html>Service unavailable</html>")
+    (tmp_path / "manifest.json").write_text(json.dumps({URL: "page.html"}))
+    bad = source_run_execute(source="clingen", mode="replay", snapshot_dir=tmp_path)
+    assert bad.status == RunStatus.FAILED
+    assert "HTML page" in bad.error
+    assert Evidence.objects.filter(source="clingen", run_id=good.pk).count() == before > 0

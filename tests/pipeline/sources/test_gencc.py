@@ -163,3 +163,23 @@ def test_same_submission_from_two_records_counts_once():
 
 def test_layout_headers_differ_only_in_the_id_columns():
     assert GENCC_NEW_HEADER[2:] == GENCC_LEGACY_HEADER[1:]
+
+
+@pytest.mark.django_db
+def test_demo_snapshot_run_writes_submitters_and_max_classification(demo_genes, demo_dir):
+    from genes.models import Evidence
+    from pipeline.models import RunStatus
+    from pipeline.services import source_run_execute
+
+    run = source_run_execute(
+        source="gencc", mode="replay", snapshot_dir=demo_dir / "sources" / "gencc"
+    )
+    assert run.status == RunStatus.COMPLETED, run.error
+    assert run.source_version == "2026-04-28"
+    pkd2 = Evidence.objects.get(source="gencc", gene__symbol="PKD2")
+    assert (pkd2.classification, pkd2.classification_weight) == ("Definitive", 1.0)
+    thbd = Evidence.objects.get(source="gencc", gene__symbol="THBD")
+    assert (thbd.classification, thbd.classification_weight) == ("Supportive", 0.5)
+    pkd1 = Evidence.objects.get(source="gencc", gene__symbol="PKD1")
+    assert len(pkd1.details["submitters"]) == 4
+    assert not Evidence.objects.filter(source="gencc", gene__symbol="FBN1").exists()

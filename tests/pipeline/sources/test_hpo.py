@@ -154,3 +154,18 @@ def test_summary_counts_kidney_terms_and_diseases_across_records():
     summary = HPOSource.summarise([first, second])
     assert (summary.phenotype_count, summary.disease_count) == (2, 2)
     assert summary.details["ncbi_gene_ids"] == ["5310", "5311"]
+
+
+@pytest.mark.django_db
+def test_demo_snapshot_run_maps_genes_by_ncbi_id(demo_genes, demo_dir):
+    from genes.models import Evidence
+    from pipeline.models import RunStatus
+    from pipeline.services import source_run_execute
+
+    run = source_run_execute(source="hpo", mode="replay", snapshot_dir=demo_dir / "sources" / "hpo")
+    assert run.status == RunStatus.COMPLETED, run.error
+    assert run.source_version == "2025-01-16"
+    assert run.staged_count == 0
+    pkd1 = Evidence.objects.get(source="hpo", gene__symbol="PKD1")
+    assert pkd1.phenotype_count == len(pkd1.details["terms"]) > 0
+    assert pkd1.disease_count == len(pkd1.details["diseases"]) > 0
