@@ -9,11 +9,17 @@ interaction whose PPI score is at or below the gene's, in percent.
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 
 from annotations.models import GeneInteraction, GenePPIScore
 from genes.models import GeneScore
+
+
+def mid_rank(ordered: list[float], value: float) -> float:
+    """Values below `value` plus half of those equal to it, in a sorted list."""
+    below = bisect_left(ordered, value)
+    return below + (bisect_right(ordered, value) - below) / 2
 
 
 def compute_ppi_scores(
@@ -32,7 +38,7 @@ def compute_ppi_scores(
     ordered = sorted(scores.values())
     total = len(ordered)
     return {
-        gene: (score, 100.0 * bisect_right(ordered, score) / total, degree[gene])
+        gene: (score, 100.0 * mid_rank(ordered, score) / total, degree[gene])
         for gene, score in scores.items()
     }
 

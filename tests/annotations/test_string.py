@@ -30,7 +30,8 @@ def test_interactions_are_kept_between_scored_genes_only(kidney_genes, string_fi
     expected = (0.999 * 80.0 + 0.8 * 60.0) / math.sqrt(2)
     assert nphs1.ppi_score == pytest.approx(expected, rel=1e-5)
     assert nphs1.degree == 2
-    assert GenePPIScore.objects.order_by("-ppi_score").first().percentile == 100.0
+    percentiles = sorted(GenePPIScore.objects.values_list("percentile", flat=True))
+    assert percentiles == pytest.approx([100 * (rank + 0.5) / 3 for rank in range(3)], abs=1e-3)
 
 
 def test_without_scores_all_matched_genes_are_kept(kidney_genes, string_files):
@@ -42,6 +43,7 @@ def test_without_scores_all_matched_genes_are_kept(kidney_genes, string_files):
     assert ("PKD1", "PKD2") in stored and ("GAPDH", "PKD2") in stored
     assert ("GAPDH", "NPHS2") not in stored
     assert set(GenePPIScore.objects.values_list("ppi_score", flat=True)) == {0.0}
+    assert set(GenePPIScore.objects.values_list("percentile", flat=True)) == {50.0}
 
 
 def test_ppi_scores_follow_new_evidence_scores(kidney_genes, string_files):
@@ -58,8 +60,8 @@ def test_compute_ppi_scores_formula_and_percentiles():
     results = compute_ppi_scores([(1, 2, 500), (1, 3, 1000)], {2: 10.0, 3: 20.0, 1: 0.0})
 
     assert results[1][0] == pytest.approx((0.5 * 10 + 1.0 * 20) / math.sqrt(2))
-    assert results[1][1] == 100.0 and results[1][2] == 2
-    assert results[2][0] == 0.0 and results[2][1] == pytest.approx(200 / 3)
+    assert results[1][1] == pytest.approx(100 * 2.5 / 3) and results[1][2] == 2
+    assert results[2][0] == 0.0 and results[2][1] == pytest.approx(100 / 3)
 
 
 def test_bad_links_line_fails_and_keeps_previous_interactions(kidney_genes, string_files, tmp_path):
