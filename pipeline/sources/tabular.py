@@ -14,6 +14,7 @@ import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pipeline.sources.base import SourceFormatError
 
@@ -196,20 +197,21 @@ def read_table(
         raise SourceFormatError(f"{name}: the file has no header row")
     index = column_index(header, required=required, name=name, line=header_line)
     width = len(header)
+    columns, positions = list(index), list(index.values())
+    simple = positions == list(range(width))
     result: list[Row] = []
     for line, cells in rows:
-        if not any(cell.strip() for cell in cells):
+        if not "".join(cells).strip():
             continue
-        if strict_width and len(cells) != width:
-            raise SourceFormatError(
-                f"{name}: line {line}: expected {width} fields, found {len(cells)} "
-                "(truncated file or wrong delimiter?)"
-            )
-        values = {
-            column: cells[position].strip() if position < len(cells) else ""
-            for column, position in index.items()
-        }
-        result.append(Row(line, values))
+        if len(cells) != width:
+            if strict_width:
+                raise SourceFormatError(
+                    f"{name}: line {line}: expected {width} fields, found {len(cells)} "
+                    "(truncated file or wrong delimiter?)"
+                )
+            cells = (cells + [""] * width)[:width]
+        picked = cells if simple else [cells[position] for position in positions]
+        result.append(Row(line, dict(zip(columns, map(str.strip, picked), strict=True))))
     return list(index), result
 
 
@@ -219,10 +221,21 @@ def text_matches_any(text: str, needles: Iterable[str], exclude: Iterable[str] =
     Exclusions exist because substrings over-match: "fanconi" also finds Fanconi anemia,
     "cystinuria" finds homocystinuria.
     """
-    lowered = text.lower()
-    if not lowered or any(word.lower() in lowered for word in exclude if word):
+    if not text:
         return False
-    return any(needle.lower() in lowered for needle in needles if needle)
+    lowered = text.lower()
+    excluded = _any_of(tuple(exclude))
+    if excluded is not None and excluded.search(lowered):
+        return False
+    wanted = _any_of(tuple(needles))
+    return wanted is not None and wanted.search(lowered) is not None
+
+
+@lru_cache(maxsize=64)
+def _any_of(needles: tuple[str, ...]) -> re.Pattern[str] | None:
+    # Lower-cased pattern against lower-cased text: IGNORECASE alternation is several times slower.
+    alternatives = [re.escape(needle.lower()) for needle in needles if needle]
+    return re.compile("|".join(alternatives)) if alternatives else None
 
 
 def raise_row_errors(name: str, errors: list[str], limit: int = 50) -> None:
