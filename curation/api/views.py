@@ -13,7 +13,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -34,8 +34,14 @@ def optional_service(module: str, name: str) -> Callable[..., Any] | None:
         return None
 
 
-def _service_unavailable(what: str) -> Response:
-    return Response({"detail": what}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
+class ServiceUnavailable(APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "service_unavailable"
+
+
+class StaleDecision(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "stale_decision"
 
 
 def _django_errors(error: DjangoValidationError) -> Any:
@@ -79,7 +85,7 @@ class DecisionListCreateView(generics.ListCreateAPIView):
                 user=request.user,
             )
         except services.StaleDecisionError as stale:
-            return Response({"detail": stale.messages[0]}, status=status.HTTP_409_CONFLICT)
+            raise StaleDecision(stale.messages[0]) from stale
         except DjangoValidationError as error:
             raise ValidationError(_django_errors(error)) from error
         code = status.HTTP_201_CREATED if decision.version == 1 else status.HTTP_200_OK
@@ -98,7 +104,7 @@ class RunTriggerView(APIView):
         given.is_valid(raise_exception=True)
         enqueue = optional_service("pipeline.tasks", "source_run_enqueue")
         if enqueue is None:
-            return _service_unavailable("job queue not available")
+            raise ServiceUnavailable("job queue not available")
         source = given.validated_data["source"]
         sources = SourceKey.values if source == "all" else [source]
         runs = [enqueue(source=key, triggered_by=request.user) for key in sources]
@@ -120,7 +126,7 @@ class UploadView(APIView):
         given.is_valid(raise_exception=True)
         commit = optional_service(*self.upload_service)
         if commit is None:
-            return _service_unavailable("upload service not available")
+            raise ServiceUnavailable("upload service not available")
         data = given.validated_data
         try:
             upload = commit(
