@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -25,7 +26,10 @@ IDENTIFIER_LINKS = (
 )
 PMID_KEYS = re.compile(r"(^|_)(pmids?|pubmed(_ids?)?|publications)$")
 # Keys shown elsewhere on the page or only useful to the pipeline.
-HIDDEN_KEYS = {"raw", "raw_symbol", "hgnc_id", "symbol"}
+HIDDEN_KEYS = {"raw", "raw_symbol", "hgnc_id", "symbol", "line", "group_key", "item_key"}
+COLLAPSE_AFTER = 30
+# PanelApp listings carry a region and a panel id; the panel's page is on that region's site.
+PANELAPP_SITES = {"UK": "https://panelapp.genomicsengland.co.uk", "AU": "https://panelapp-aus.org"}
 
 
 @dataclass
@@ -37,6 +41,10 @@ class Block:
     columns: list[str] = field(default_factory=list)
     rows: list[list[SafeString]] = field(default_factory=list)
     hidden_rows: int = 0
+
+    @property
+    def collapsed(self) -> bool:
+        return len(self.items) > COLLAPSE_AFTER
 
 
 def humanise(key: str) -> str:
@@ -62,7 +70,7 @@ def display_value(key: str, value: Any) -> SafeString:
         return format_html("; ".join(["{}"] * len(parts)), *parts)
     text = str(value).strip()
     if text.startswith(("https://", "http://")):
-        return format_html('<a href="{}" rel="noopener">{}</a>', text, _short_url(text))
+        return format_html('<a href="{}" rel="noopener">{}</a>', text, urlsplit(text).netloc)
     if PMID_KEYS.search(str(key).lower()) and text.isdigit():
         return format_html('<a href="https://pubmed.ncbi.nlm.nih.gov/{}/">PMID:{}</a>', text, text)
     for pattern, url in IDENTIFIER_LINKS:
@@ -73,11 +81,15 @@ def display_value(key: str, value: Any) -> SafeString:
     return format_html("{}", text)
 
 
-def _short_url(url: str) -> str:
-    return url if len(url) <= 60 else url[:57] + "…"
+def _with_panel_link(record: dict) -> dict:
+    site = PANELAPP_SITES.get(str(record.get("region", "")).upper())
+    if site and record.get("panel_id") and not record.get("url"):
+        return {**record, "url": f"{site}/panels/{record['panel_id']}/"}
+    return record
 
 
 def _table(key: str, records: list[dict]) -> Block:
+    records = [_with_panel_link(record) for record in records]
     columns: list[str] = []
     for record in records:
         columns.extend(name for name in record if name not in columns and name not in HIDDEN_KEYS)

@@ -15,35 +15,49 @@ SCORE_FIELD = {source: source.replace("-", "_") + "_score" for source in ALL_SOU
 PANELAPP_DETAILS = {
     "panels": [
         {
+            "region": "UK",
             "panel_id": 384,
             "panel_name": "Cystic kidney disease",
-            "region": "UK",
-            "version": "4.12",
+            "panel_version": "4.12",
+            "version_created": "2025-03-01T10:00:00Z",
             "confidence_level": 3,
-            "url": "https://panelapp.genomicsengland.co.uk/panels/384/",
+            "rating": "green",
+            "moi": "AD",
+            "phenotypes": ["Polycystic kidney disease 1, MIM# 173900"],
+            "publications": ["20301424"],
         },
         {
+            "region": "AU",
             "panel_id": 194,
             "panel_name": "Renal Macrocystic Disease",
-            "region": "AU",
-            "version": "1.9",
+            "panel_version": "1.9",
+            "version_created": "2024-11-05T09:00:00+10:00",
             "confidence_level": 3,
-            "url": "https://panelapp-aus.org/panels/194/",
+            "rating": "green",
+            "moi": "AD",
+            "phenotypes": [],
+            "publications": [],
         },
-    ]
+    ],
+    "regions": ["AU", "UK"],
+    "max_rating": "green",
 }
 CLINGEN_DETAILS = {
-    "classifications": [
+    "curations": [
         {
-            "disease_label": "autosomal dominant polycystic kidney disease",
-            "disease_id": "MONDO:0004691",
-            "classification": "Definitive",
+            "assertion_id": "CGGV:assertion_abc",
+            "disease": "autosomal dominant polycystic kidney disease",
+            "mondo_id": "MONDO:0004691",
             "moi": "AD",
-            "gcep": "Kidney Cystic and Ciliopathy Disorders",
-            "classification_date": "2018-06-07",
+            "sop": "SOP7",
+            "classification": "Definitive",
+            "date": "2018-06-07T16:00:00.000Z",
             "report_url": "https://search.clinicalgenome.org/kb/gene-validity/CGGV:assertion_abc",
+            "gcep": "Kidney Cystic and Ciliopathy Disorders",
         }
-    ]
+    ],
+    "curation_count": 1,
+    "best_classification": "Definitive",
 }
 
 

@@ -43,6 +43,8 @@ def test_gene_page_shows_identity_score_breakdown_and_provenance(client, scored_
     assert 'id="score-breakdown"' in html and "<svg" in html
     assert "Cystic kidney disease" in html  # PanelApp panel name from details
     assert 'href="https://panelapp.genomicsengland.co.uk/panels/384/"' in html
+    assert 'href="https://panelapp-aus.org/panels/194/"' in html
+    assert "Kidney Cystic and Ciliopathy Disorders" in html
     assert 'href="https://pubmed.ncbi.nlm.nih.gov/20301424/"' in html
     assert 'href="https://monarchinitiative.org/MONDO:0004691"' in html
     assert 'href="https://hpo.jax.org/browse/term/HP:0000113"' in html
