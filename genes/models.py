@@ -209,12 +209,16 @@ class Evidence(models.Model):
 
 
 class GeneScore(models.Model):
-    """The computed scores of one gene; rewritten as a whole by `genes.scoring`."""
+    """The computed scores of one gene; rewritten as a whole by `genes.scoring`.
+
+    Few indexes on purpose: every recompute rewrites all rows, and each composite index below
+    serves one list ordering (score, tier, evidence count, high evidence) in both directions.
+    """
 
     gene = models.OneToOneField(
         Gene, on_delete=models.CASCADE, primary_key=True, related_name="score"
     )
-    evidence_count = models.PositiveSmallIntegerField(db_index=True)
+    evidence_count = models.PositiveSmallIntegerField()
     list_count = models.PositiveSmallIntegerField()
     panelapp_flag = models.BooleanField(null=True)
     literature_flag = models.BooleanField(null=True)
@@ -222,8 +226,8 @@ class GeneScore(models.Model):
     hpo_flag = models.BooleanField(null=True)
     pubtator_flag = models.BooleanField(null=True)
     source_count_percentile = models.FloatField()
-    high_evidence = models.BooleanField(db_index=True)
-    score = models.FloatField(db_index=True)
+    high_evidence = models.BooleanField()
+    score = models.FloatField()
     source_count = models.PositiveSmallIntegerField(db_index=True)
     panelapp_score = models.FloatField(null=True)
     clingen_score = models.FloatField(null=True)
@@ -237,7 +241,7 @@ class GeneScore(models.Model):
     diagnostic_panels_percentile = models.FloatField(null=True)
     hpo_percentile = models.FloatField(null=True)
     pubtator_percentile = models.FloatField(null=True)
-    tier = models.CharField(max_length=32, choices=Tier.choices, db_index=True)
+    tier = models.CharField(max_length=32, choices=Tier.choices)
     sources_with_data = models.PositiveSmallIntegerField(
         help_text="N in the score formula: sources that had any data at compute time"
     )
@@ -252,6 +256,7 @@ class GeneScore(models.Model):
             models.Index(fields=["-score", "gene"], name="genescore_score_idx"),
             models.Index(fields=["tier", "-score"], name="genescore_tier_score_idx"),
             models.Index(fields=["-evidence_count", "-score"], name="genescore_evidence_score_idx"),
+            models.Index(fields=["high_evidence", "-score"], name="genescore_high_score_idx"),
         ]
 
     def __str__(self) -> str:

@@ -65,7 +65,7 @@ def scores_recompute() -> ScoreSummary:
         stats = _source_stats()
         sql, params = recompute_sql(
             config,
-            sources_with_data=len(stats),
+            listed_by_source={source: counts["listed"] for source, counts in stats.items()},
             computed_at=connection.ops.adapt_datetimefield_value(now),
             data_version=run.pk,
         )

@@ -88,10 +88,28 @@ def _tier_expression(config: ScoringConfig, params: list[Any]) -> str:
     return f"CASE {' '.join(whens)} ELSE %s END"
 
 
+def _listed_expression(listed_by_source: dict[str, int], params: list[Any]) -> str:
+    """Genes each classic source lists (read in the same transaction), as a DOUBLE constant."""
+    whens = []
+    for source in CLASSIC_SOURCES:
+        params.append(max(listed_by_source.get(source.key, 0), 1))
+        whens.append(f"WHEN '{source.key}' THEN CAST(%s AS {DOUBLE})")
+    return f"CASE source_key {' '.join(whens)} END"
+
+
 def recompute_sql(
-    config: ScoringConfig, *, sources_with_data: int, computed_at: Any, data_version: int
+    config: ScoringConfig,
+    *,
+    listed_by_source: dict[str, int],
+    computed_at: Any,
+    data_version: int,
 ) -> tuple[str, list[Any]]:
-    """INSERT … SELECT that writes every GeneScore row from the Evidence table."""
+    """INSERT … SELECT that writes every GeneScore row from the Evidence table.
+
+    Classic percentile = average rank / genes listed, where the average rank of a tie group is
+    (RANK + COUNT(*) up to and including the peers) / 2 — one window instead of three.
+    """
+    sources_with_data = len(listed_by_source)
     params: list[Any] = []
     evidence = _q(Evidence._meta.db_table)
     score_count = _count_expression({s.key: s.score_field for s in COUNT_SOURCES})
@@ -100,6 +118,7 @@ def recompute_sql(
     classification = _classification_expression(config, params)
     source_list = ", ".join(f"'{key}'" for key, _ in SCORE_COLUMNS)
     positive = "CASE WHEN score_count > 0 THEN 1 ELSE 0 END"
+    listed = _listed_expression(listed_by_source, params)
 
     pivots = [_pivot(f"{s.column}_flag", s.key, "classic_flag") for s in CLASSIC_SOURCES]
     pivots += [_pivot(f"{s.column}_pct", s.key, "classic_percentile") for s in CLASSIC_SOURCES]
@@ -159,10 +178,11 @@ def recompute_sql(
           ELSE CAST(0 AS {DOUBLE})
         END AS source_score,
         CASE WHEN classic_count IS NULL THEN NULL ELSE (
-          CAST(RANK() OVER (PARTITION BY source_key ORDER BY classic_count) AS {DOUBLE})
-          + CAST(COUNT(*) OVER (PARTITION BY source_key, classic_count) - 1 AS {DOUBLE}) / 2
-        ) / CAST(COUNT(*) OVER (PARTITION BY source_key) AS {DOUBLE}) END AS classic_percentile
+          CAST(RANK() OVER classic_window AS {DOUBLE})
+          + CAST(COUNT(*) OVER classic_window AS {DOUBLE})
+        ) / 2 / {listed} END AS classic_percentile
       FROM per_source
+      WINDOW classic_window AS (PARTITION BY source_key ORDER BY classic_count)
     ),
     per_gene AS (
       SELECT gene_id, COUNT(*) AS source_count, {", ".join(pivots)}
