@@ -38,14 +38,19 @@ DEFAULTS: dict[str, Any] = {
     # HPO: the kidney subset is everything under "Abnormality of the upper urinary tract".
     "kidney_hpo_root": "HP:0010935",
     "urinary_hpo_root": "HP:0000079",
-    # A gene is syndromic when it has phenotypes outside the urinary system in these branches.
+    # A gene is syndromic when at least `syndromic_min_terms` of its phenotypes, and at least
+    # `syndromic_min_fraction` of them, lie in these branches outside the urinary system. With
+    # HPO 2025-01 this separates e.g. SALL1, EYA1, LMX1B, BBS1, CEP290 (≥ 39 %) from PKD1,
+    # PKD2, UMOD, NPHS1, NPHS2, COL4A5 (≤ 21 %); a count alone cannot, as every well-annotated
+    # gene has a few neurological terms.
     "syndromic_branches": {
         "HP:0001507": "growth",
         "HP:0000924": "skeletal",
         "HP:0000707": "nervous system",
         "HP:0000152": "head or neck",
     },
-    "syndromic_min_terms": 1,
+    "syndromic_min_terms": 3,
+    "syndromic_min_fraction": 0.3,
     "string_min_score": 400,
     "string_neighbour_count": 10,
     "network_default_top": 100,

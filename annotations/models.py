@@ -156,6 +156,10 @@ class GenePhenotypeSummary(models.Model):
     phenotype_count = models.PositiveIntegerField(default=0)
     kidney_phenotype_count = models.PositiveIntegerField(default=0)
     disease_count = models.PositiveIntegerField(default=0)
+    extrarenal_phenotype_count = models.PositiveIntegerField(
+        default=0, help_text="phenotypes in the syndromic branches, outside the urinary system"
+    )
+    branch_counts = models.JSONField(default=dict, help_text="syndromic branch → phenotypes")
     syndromic = models.BooleanField(default=False, db_index=True)
     syndromic_branches = models.JSONField(default=list)
     source_version = models.CharField(max_length=64, blank=True)

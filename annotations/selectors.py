@@ -84,7 +84,12 @@ def annotation_summaries(gene_ids: list[int]) -> dict[int, dict[str, Any]]:
     for row in expression:
         summaries[row.pop("gene_id")]["expression"] = row
     phenotypes = GenePhenotypeSummary.objects.filter(gene_id__in=ids).values(
-        "gene_id", "phenotype_count", "kidney_phenotype_count", "syndromic", "syndromic_branches"
+        "gene_id",
+        "phenotype_count",
+        "kidney_phenotype_count",
+        "extrarenal_phenotype_count",
+        "syndromic",
+        "syndromic_branches",
     )
     for row in phenotypes:
         summaries[row.pop("gene_id")]["phenotypes"] = row
@@ -112,6 +117,8 @@ def gene_annotations_get(gene: Gene) -> dict[str, Any]:
             "phenotype_count",
             "kidney_phenotype_count",
             "disease_count",
+            "extrarenal_phenotype_count",
+            "branch_counts",
             "syndromic",
             "syndromic_branches",
             "source_version",

@@ -144,9 +144,9 @@ class HpoLoader(AnnotationLoader):
     def _records(pairs, ontology, branches, stats, run):
         phenotypes = []
         per_gene: dict[int, dict] = defaultdict(
-            lambda: {"count": 0, "kidney": 0, "diseases": set(), "branches": defaultdict(int)}
+            lambda: {"count": 0, "kidney": 0, "diseases": set(), "extrarenal": 0, "branches": {}}
         )
-        kidney = branches["kidney"]
+        kidney = branches.pop("kidney")
         for (gene_id, term), (diseases, frequencies) in sorted(pairs.items()):
             is_kidney = term in kidney
             phenotypes.append(
@@ -163,25 +163,33 @@ class HpoLoader(AnnotationLoader):
             summary["count"] += 1
             summary["kidney"] += is_kidney
             summary["diseases"].update(diseases)
-            for label, terms in branches.items():
-                if label != "kidney" and term in terms:
-                    summary["branches"][label] += 1
-        minimum = annotation_setting("syndromic_min_terms")
+            hits = [label for label, terms in branches.items() if term in terms]
+            summary["extrarenal"] += bool(hits)
+            for label in hits:
+                summary["branches"][label] = summary["branches"].get(label, 0) + 1
         summaries = []
         for gene_id, summary in per_gene.items():
-            syndromic = sorted(
-                label for label, count in summary["branches"].items() if count >= minimum
-            )
+            syndromic = syndromic_assessment(summary["extrarenal"], summary["count"])
             summaries.append(
                 GenePhenotypeSummary(
                     gene_id=gene_id,
                     phenotype_count=summary["count"],
                     kidney_phenotype_count=summary["kidney"],
+                    extrarenal_phenotype_count=summary["extrarenal"],
+                    branch_counts=dict(sorted(summary["branches"].items())),
                     disease_count=len(summary["diseases"]),
-                    syndromic=bool(syndromic),
-                    syndromic_branches=syndromic,
+                    syndromic=syndromic,
+                    syndromic_branches=sorted(summary["branches"]) if syndromic else [],
                     source_version=stats.source_version,
                     run=run,
                 )
             )
         return phenotypes, summaries
+
+
+def syndromic_assessment(extrarenal: int, total: int) -> bool:
+    """Syndromic when enough of a gene's phenotypes, in number and share, are extra-renal
+    (growth, skeletal, nervous system, head/neck outside the urinary system)."""
+    if total == 0 or extrarenal < annotation_setting("syndromic_min_terms"):
+        return False
+    return extrarenal / total >= annotation_setting("syndromic_min_fraction")

@@ -30,6 +30,8 @@ KIDNEY_GENES = [
     (12796, "WT1", 7490, "ENSG00000184937"),
     (25662, "AAGAB", 79719, "ENSG00000103591"),
     (4141, "GAPDH", 2597, "ENSG00000111640"),
+    (8108, "OCRL", 4952, "ENSG00000122126"),
+    (6487, "LAMB2", 3913, "ENSG00000172037"),
 ]
 GTEX_TISSUES = ["Adipose - Subcutaneous", "Kidney - Cortex", "Kidney - Medulla", "Liver"]
 

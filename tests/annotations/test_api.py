@@ -126,3 +126,17 @@ def test_annotate_command_replays_the_demo_snapshot(kidney_genes, demo_dir):
     payload = selectors.annotation_summaries([9008])[9008]
     assert {"constraint", "clinvar", "expression", "phenotypes"} <= set(payload)
     assert payload["phenotypes"]["kidney_phenotype_count"] > 0
+
+
+def test_gene_section_template_renders_summary_and_neighbours(annotated):
+    from django.template.loader import render_to_string
+
+    payload = selectors.annotation_summaries([12338])[12338]
+    html = render_to_string(
+        "annotations/gene_section.html", {"payload": payload, "gene": annotated["TRPC6"]}
+    )
+
+    assert "0.71" in html  # LOEUF
+    assert 'href="/genes/NPHS1/"' in html
+    assert "/network/?genes=TRPC6,NPHS1,NPHS2" in html
+    assert "No ClinVar data" in html

