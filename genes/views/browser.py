@@ -25,6 +25,7 @@ MULTI_VALUED = ("tier", "source")
 EXPORT_FORMATS = ("csv", "tsv", "json")
 # Per-source score columns on GeneScore: a non-null score means the source lists the gene.
 SOURCE_SCORE_FIELDS = {str(key): f"{column}_score" for key, column in SCORE_COLUMNS}
+SOURCE_LABELS = {key.value: key.label for key in SourceKey}
 ASCENDING_FIRST = ("approved_symbol", "hgnc_id")
 COLUMNS = (
     ("approved_symbol", "Symbol", ""),
@@ -109,14 +110,29 @@ def sort_links(data: dict[str, str]) -> list[SortLink]:
 
 
 def _rows(page_scores: list) -> list[dict]:
+    """Plain values per row: the table renders 50–200 rows, so the template does no lookups."""
+    tier_labels = dict(Tier.choices)
     rows = []
     for gene_score in page_scores:
-        sources = [
-            (key, SourceKey(key).label)
-            for key, field_name in SOURCE_SCORE_FIELDS.items()
-            if getattr(gene_score, field_name) is not None
-        ]
-        rows.append({"score": gene_score, "gene": gene_score.gene, "sources": sources})
+        gene = gene_score.gene
+        rows.append(
+            {
+                "symbol": gene.symbol,
+                "name": gene.name if len(gene.name) <= 48 else gene.name[:47] + "…",
+                "hgnc_curie": gene.hgnc_curie,
+                "tier": gene_score.tier,
+                "tier_label": tier_labels.get(gene_score.tier, gene_score.tier),
+                "score": f"{gene_score.score:.1f}",
+                "evidence_count": gene_score.evidence_count,
+                "high_evidence": gene_score.high_evidence,
+                "source_count": gene_score.source_count,
+                "sources": [
+                    SOURCE_LABELS[key]
+                    for key, field_name in SOURCE_SCORE_FIELDS.items()
+                    if getattr(gene_score, field_name) is not None
+                ],
+            }
+        )
     return rows
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 
@@ -64,10 +64,10 @@ def display_value(key: str, value: Any) -> SafeString:
     if isinstance(value, float):
         return format_html("{}", f"{value:g}")
     if isinstance(value, list | tuple):
-        return format_html(", ".join(["{}"] * len(value)), *[display_value(key, v) for v in value])
+        return format_html_join(", ", "{}", ((display_value(key, v),) for v in value))
     if isinstance(value, dict):
-        parts = [format_html("{}: {}", humanise(k), display_value(k, v)) for k, v in value.items()]
-        return format_html("; ".join(["{}"] * len(parts)), *parts)
+        pairs = ((humanise(k), display_value(k, v)) for k, v in value.items())
+        return format_html_join("; ", "{}: {}", pairs)
     text = str(value).strip()
     if text.startswith(("https://", "http://")):
         return format_html('<a href="{}" rel="noopener">{}</a>', text, urlsplit(text).netloc)
