@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from curation.models import CuratorDecision, Release, ReleaseFile, Verdict
 from genes.models import SourceKey
+from pipeline.models import UploadMode
 
 
 class DecisionSerializer(serializers.ModelSerializer):
@@ -47,7 +48,7 @@ class UploadInputSerializer(serializers.Serializer):
         choices=[SourceKey.LITERATURE.value, SourceKey.DIAGNOSTIC_PANELS.value]
     )
     file = serializers.FileField()
-    mode = serializers.ChoiceField(choices=["merge", "replace"], default="merge")
+    mode = serializers.ChoiceField(choices=UploadMode.choices, default=UploadMode.MERGE)
 
 
 class ReleaseFileSerializer(serializers.ModelSerializer):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -24,19 +22,12 @@ from curation.api.permissions import HasCurationPermission, LoginRateThrottle
 from curation.models import CuratorDecision, ReleaseFile
 from curation.views import release_file_response
 from genes.models import Gene, SourceKey
+from pipeline import tasks, uploads
 
 
-def optional_service(module: str, name: str) -> Callable[..., Any] | None:
-    """A service another engineer provides, or None while it does not exist yet."""
-    try:
-        return getattr(importlib.import_module(module), name, None)
-    except ImportError:
-        return None
-
-
-class ServiceUnavailable(APIException):
-    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_code = "service_unavailable"
+class RunConflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "run_active"
 
 
 class StaleDecision(APIException):
@@ -93,7 +84,10 @@ class DecisionListCreateView(generics.ListCreateAPIView):
 
 
 class RunTriggerView(APIView):
-    """POST {"source": key | "all"}: queue source runs (role: Curator or Admin)."""
+    """POST {"source": key | "all"}: queue source runs (role: Curator or Admin).
+
+    With "all", sources that already have an active run are reported, not queued.
+    """
 
     permission_classes = [HasCurationPermission]
     required_permission = "curation.trigger_run"
@@ -102,39 +96,54 @@ class RunTriggerView(APIView):
     def post(self, request: Request) -> Response:
         given = serializers.RunInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        enqueue = optional_service("pipeline.tasks", "source_run_enqueue")
-        if enqueue is None:
-            raise ServiceUnavailable("job queue not available")
         source = given.validated_data["source"]
         sources = SourceKey.values if source == "all" else [source]
-        runs = [enqueue(source=key, triggered_by=request.user) for key in sources]
-        body = {"queued": [{"source": key, "run": getattr(run, "pk", run)} for key, run in
-                           zip(sources, runs, strict=True)]}  # fmt: skip
-        return Response(body, status=status.HTTP_202_ACCEPTED)
+        queued, refused = [], []
+        for key in sources:
+            try:
+                run = tasks.source_run_enqueue(source=key, triggered_by=request.user)
+            except tasks.RunAlreadyActiveError as active:
+                refused.append({"source": key, "detail": str(active)})
+                continue
+            queued.append({"source": key, "run": run.pk})
+        if not queued:
+            raise RunConflict(refused[0]["detail"])
+        return Response({"queued": queued, "refused": refused}, status=status.HTTP_202_ACCEPTED)
 
 
 class UploadView(APIView):
-    """POST multipart source + file (+ mode): commit a list upload (role: Curator or Admin)."""
+    """POST multipart source + file (+ mode): commit a list upload (role: Curator or Admin).
+
+    A malformed file commits nothing and answers 400 with the row-level problems.
+    """
 
     permission_classes = [HasCurationPermission]
     required_permission = "curation.upload_list"
-    upload_service = ("pipeline.uploads", "upload_commit")
 
     @extend_schema(request=serializers.UploadInputSerializer, responses={201: dict})
     def post(self, request: Request) -> Response:
         given = serializers.UploadInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        commit = optional_service(*self.upload_service)
-        if commit is None:
-            raise ServiceUnavailable("upload service not available")
         data = given.validated_data
         try:
-            upload = commit(
-                source=data["source"], file=data["file"], mode=data["mode"], user=request.user
+            upload = uploads.upload_commit(
+                source=data["source"],
+                file_name=data["file"].name,
+                content=data["file"].read(),
+                mode=data["mode"],
+                user=request.user,
             )
-        except DjangoValidationError as error:
-            raise ValidationError(_django_errors(error)) from error
-        return Response({"upload": getattr(upload, "pk", upload)}, status=status.HTTP_201_CREATED)
+        except uploads.UploadError as error:
+            raise ValidationError({"file": str(error)}) from error
+        body = {
+            "upload": upload.pk,
+            "sha256": upload.sha256,
+            "rows": upload.row_count,
+            "mapped": upload.mapped_count,
+            "staged": upload.staged_count,
+            "run": upload.run_id,
+        }
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 class ReleaseListView(generics.ListAPIView):

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
-import sys
-import types
 
 import pytest
 from rest_framework.authtoken.models import Token
 
 from curation.models import CuratorDecision
+from genes.models import Evidence
+from pipeline.models import RunStatus, SourceRun, SourceUpload
 from tests.curation.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -90,30 +91,23 @@ def test_passwords_and_tokens_never_reach_the_logs(api_client, curator, genes, c
         assert secret not in logged
 
 
-def test_run_trigger_without_job_queue_answers_503(api_client, curator, monkeypatch):
-    from curation.api import views
-
-    monkeypatch.setattr(views, "optional_service", lambda module, name: None)
+def test_run_trigger_queues_a_pending_run_for_the_user(api_client, curator):
     api_client.force_authenticate(curator)
     response = api_client.post("/api/runs/", {"source": "gencc"}, format="json")
-    assert response.status_code == 503
-    assert response.json()["errors"][0]["detail"] == "job queue not available"
-
-
-def test_run_trigger_queues_through_the_task_service(api_client, curator, monkeypatch):
-    calls = []
-    fake_tasks = types.ModuleType("pipeline.tasks")
-    fake_tasks.source_run_enqueue = lambda *, source, triggered_by: (
-        calls.append((source, triggered_by.username)) or len(calls)
-    )
-    monkeypatch.setitem(sys.modules, "pipeline.tasks", fake_tasks)
-    api_client.force_authenticate(curator)
-    response = api_client.post("/api/runs/", {"source": "all"}, format="json")
     assert response.status_code == 202
-    assert [source for source, _ in calls] == [
-        "panelapp", "clingen", "gencc", "hpo", "pubtator", "literature", "diagnostic-panels"
-    ]  # fmt: skip
-    assert {user for _, user in calls} == {"cora_curator"}
+    run = SourceRun.objects.get(pk=response.json()["queued"][0]["run"])
+    assert (run.source, run.status, run.triggered_by) == ("gencc", RunStatus.PENDING, curator)
+
+
+def test_run_trigger_refuses_a_second_run_while_one_is_active(api_client, curator):
+    api_client.force_authenticate(curator)
+    api_client.post("/api/runs/", {"source": "gencc"}, format="json")
+    response = api_client.post("/api/runs/", {"source": "gencc"}, format="json")
+    assert response.status_code == 409
+    assert response.json()["errors"][0]["code"] == "run_active"
+    all_sources = api_client.post("/api/runs/", {"source": "all"}, format="json").json()
+    assert [row["source"] for row in all_sources["refused"]] == ["gencc"]
+    assert len(all_sources["queued"]) == 6
 
 
 def test_run_trigger_rejects_unknown_source(api_client, curator):
@@ -121,28 +115,34 @@ def test_run_trigger_rejects_unknown_source(api_client, curator):
     assert api_client.post("/api/runs/", {"source": "omim"}, format="json").status_code == 400
 
 
-def test_upload_is_role_checked_and_delegates(api_client, curator, viewer, monkeypatch):
+LITERATURE_CSV = b"pmid,gene_symbol,hgnc_id,title\n90000001,PKD1,HGNC:9008,Study\n"
+
+
+def _upload(api_client, content: bytes, name: str = "literature.csv"):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from curation.api import views
+    body = {"source": "literature", "mode": "merge", "file": SimpleUploadedFile(name, content)}
+    return api_client.post("/api/uploads/", body, format="multipart")
 
-    received = {}
 
-    def fake_commit(*, source, file, mode, user):
-        received.update(source=source, name=file.name, mode=mode, user=user.username)
-        return 7
-
-    monkeypatch.setattr(views, "optional_service", lambda module, name: fake_commit)
-    upload = {"source": "literature", "mode": "replace"}
-
-    api_client.force_authenticate(viewer)
-    upload["file"] = SimpleUploadedFile("list.tsv", b"pmid\tsymbol\n1\tPKD1\n")
-    assert api_client.post("/api/uploads/", upload, format="multipart").status_code == 403
-
+def test_upload_commits_through_the_upload_service(api_client, curator, genes):
     api_client.force_authenticate(curator)
-    upload["file"] = SimpleUploadedFile("list.tsv", b"pmid\tsymbol\n1\tPKD1\n")
-    response = api_client.post("/api/uploads/", upload, format="multipart")
-    assert response.status_code == 201
-    assert received == {
-        "source": "literature", "name": "list.tsv", "mode": "replace", "user": "cora_curator"
-    }  # fmt: skip
+    response = _upload(api_client, LITERATURE_CSV)
+    assert response.status_code == 201, response.json()
+    assert response.json()["sha256"] == hashlib.sha256(LITERATURE_CSV).hexdigest()
+    assert SourceUpload.objects.get().uploaded_by == curator
+    assert Evidence.objects.filter(gene=genes[0], source="literature").exists()
+
+
+def test_malformed_upload_commits_nothing(api_client, curator, genes):
+    api_client.force_authenticate(curator)
+    response = _upload(api_client, b"no,useful,columns\n1,2,3\n")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["source"]["parameter"] == "file"
+    assert not SourceUpload.objects.exists()
+
+
+def test_upload_is_forbidden_to_viewers(api_client, viewer, genes):
+    api_client.force_authenticate(viewer)
+    assert _upload(api_client, LITERATURE_CSV).status_code == 403
+    assert not SourceUpload.objects.exists()
