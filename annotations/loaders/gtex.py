@@ -57,7 +57,6 @@ class GtexLoader(AnnotationLoader):
     def load(self, files: ResolvedInputs, *, run, matcher, progress=None) -> LoadStats:
         path = files.paths["median_tpm"]
         stats = LoadStats(source_version=version_from_label(files.labels["median_tpm"]))
-        kidney_names = annotation_setting("gtex_kidney_tissues")
         tissues: list[str] = []
         kidney_positions: dict[str, int] = {}
         records: dict[int, GeneExpression] = {}
@@ -68,15 +67,7 @@ class GtexLoader(AnnotationLoader):
             fields = line.split("\t")
             if number == 3:
                 tissues = self._tissues(fields, path)
-                kidney_positions = {
-                    key: tissues.index(name)
-                    for key, name in kidney_names.items()
-                    if name in tissues
-                }
-                if "cortex" not in kidney_positions:
-                    raise AnnotationFormatError(
-                        f"no {kidney_names['cortex']!r} column in the header", path=path, line=3
-                    )
+                kidney_positions = self._kidney_positions(tissues, path)
                 continue
             if not line:
                 continue
@@ -125,6 +116,17 @@ class GtexLoader(AnnotationLoader):
                 line=3,
             )
         return fields[2:]
+
+    @staticmethod
+    def _kidney_positions(tissues: list[str], path) -> dict[str, int]:
+        """Column positions of the kidney tissues; the cortex must be there."""
+        names = annotation_setting("gtex_kidney_tissues")
+        positions = {key: tissues.index(name) for key, name in names.items() if name in tissues}
+        if "cortex" not in positions:
+            raise AnnotationFormatError(
+                f"no {names['cortex']!r} column in the header", path=path, line=3
+            )
+        return positions
 
     @staticmethod
     def _record(gene_id, tissues, values, kidney_positions, run) -> GeneExpression:
