@@ -1,15 +1,13 @@
 """Admin for source runs and the staging review queue.
 
 The actions are thin: mapping and rejecting call `pipeline.services.staged_record_map` /
-`staged_record_reject`, retrying calls `pipeline.tasks.source_run_enqueue`. Those are looked
-up when used, so the admin keeps working (with a clear message) before they exist.
+`staged_record_reject` (mapping attaches the evidence, remembers the symbol and recomputes
+scores), retrying calls `pipeline.tasks.source_run_enqueue`.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
-from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -23,16 +21,11 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
 from genes.models import Gene
+from pipeline import services, tasks
+from pipeline.live_views import user_can_trigger
 from pipeline.models import ReviewStatus, RunStatus, SourceRun, StagedRecord
 
 PAYLOAD_PREVIEW_CHARS = 4000
-
-
-def _service(module: str, name: str) -> Callable[..., Any] | None:
-    try:
-        return getattr(importlib.import_module(module), name, None)
-    except ImportError:
-        return None
 
 
 def _pre(text: str) -> str:
@@ -59,7 +52,7 @@ class SourceRunAdmin(admin.ModelAdmin):
         return False
 
     def has_retry_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("pipeline.add_sourcerun")
+        return user_can_trigger(request.user)
 
     @admin.display(description="Error")
     def short_error(self, obj: SourceRun) -> str:
@@ -76,25 +69,31 @@ class SourceRunAdmin(admin.ModelAdmin):
 
     @admin.action(description="Retry selected failed runs", permissions=["retry"])
     def retry_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
-        enqueue = _service("pipeline.tasks", "source_run_enqueue")
-        if enqueue is None:
-            self.message_user(request, "The job queue is not available yet.", messages.ERROR)
-            return
-        failed = list(queryset.filter(status=RunStatus.FAILED).values_list("source", flat=True))
-        for source in sorted(set(failed)):
-            enqueue(source=source, triggered_by=request.user)
-        skipped = queryset.count() - len(failed)
-        note = f" ({skipped} not failed, skipped)" if skipped else ""
-        self.message_user(request, f"Queued {len(set(failed))} source run(s){note}.")
+        failed = set(queryset.filter(status=RunStatus.FAILED).values_list("source", flat=True))
+        queued = 0
+        for source in sorted(failed):
+            try:
+                tasks.source_run_enqueue(source=source, triggered_by=request.user)
+            except tasks.RunAlreadyActiveError as active:
+                self.message_user(request, str(active), messages.WARNING)
+                continue
+            queued += 1
+        skipped = queryset.exclude(status=RunStatus.FAILED).count()
+        note = f" ({skipped} selected run(s) had not failed)" if skipped else ""
+        self.message_user(request, f"Queued {queued} source run(s){note}.")
 
 
 class MapToGeneForm(forms.Form):
-    gene = forms.ModelChoiceField(queryset=Gene.objects.all(), label="Gene")
+    """One gene, chosen with the admin's autocomplete (searches symbols and HGNC ids)."""
 
     def __init__(self, *args: Any, admin_site: admin.AdminSite, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = StagedRecord._meta.get_field("mapped_gene")
-        self.fields["gene"].widget = AutocompleteSelect(field, admin_site)
+        model_field = StagedRecord._meta.get_field("mapped_gene")
+        self.fields["gene"] = forms.ModelChoiceField(
+            queryset=Gene.objects.all(),
+            label="Gene",
+            widget=AutocompleteSelect(model_field, admin_site),
+        )
 
 
 class CandidateCountFilter(admin.SimpleListFilter):
@@ -159,16 +158,12 @@ class StagedRecordAdmin(admin.ModelAdmin):
             self._map_records(request, [record], obj.mapped_gene)
 
     def _map_records(self, request: HttpRequest, records: list[StagedRecord], gene: Gene) -> int:
-        staged_record_map = _service("pipeline.services", "staged_record_map")
-        if staged_record_map is None:
-            self.message_user(request, "The staging service is not available yet.", messages.ERROR)
-            return 0
         mapped = 0
         for record in records:
             try:
-                staged_record_map(record=record, gene=gene, user=request.user)
-            except ValidationError as error:
-                self.message_user(request, f"{record}: {'; '.join(error.messages)}", messages.ERROR)
+                services.staged_record_map(record=record, gene=gene, user=request.user)
+            except (ValidationError, ValueError) as error:
+                self.message_user(request, f"{record}: {error}", messages.ERROR)
                 continue
             mapped += 1
         if mapped:
@@ -197,11 +192,7 @@ class StagedRecordAdmin(admin.ModelAdmin):
 
     @admin.action(description="Reject selected records", permissions=["review"])
     def reject_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
-        staged_record_reject = _service("pipeline.services", "staged_record_reject")
-        if staged_record_reject is None:
-            self.message_user(request, "The staging service is not available yet.", messages.ERROR)
-            return
         pending = list(queryset.filter(review_status=ReviewStatus.PENDING))
         for record in pending:
-            staged_record_reject(record=record, user=request.user)
+            services.staged_record_reject(record=record, user=request.user)
         self.message_user(request, f"Rejected {len(pending)} record(s).")
