@@ -43,6 +43,8 @@
           "width": "mapData(weight, 400, 1000, 0.5, 4)", "line-color": "#9aa3ad", "opacity": 0.7
         } }
       ],
+      minZoom: 0.1,
+      maxZoom: 1.6,
       layout: { name: "cose", animate: false, randomize: false }
     });
     cy.on("tap", "node", function (event) {
