@@ -45,14 +45,28 @@ def _number(value: float | None, digits: int = 2) -> str:
     return "—" if value is None else f"{value:.{digits}f}"
 
 
-def _classifications(raw: Any, best: str) -> list[str]:
-    """All classifications the source gave, from details["classifications"] when present."""
+def _json_list(raw: Any) -> list:
     if isinstance(raw, str):
         try:
             raw = json.loads(raw)
         except ValueError:
-            raw = [raw]
-    values = [str(v) for v in raw] if isinstance(raw, list) else []
+            return [raw]
+    return raw if isinstance(raw, list) else []
+
+
+def _classifications(row: dict, best: str) -> list[str]:
+    """Every classification the source gave, in the order ingestion stored them.
+
+    Ingestion keeps them as details["curations"] (ClinGen) or details["submissions"] (GenCC),
+    each with a "classification"; a plain details["classifications"] list is read as well.
+    """
+    values = [str(v) for v in _json_list(row["classifications_raw"]) if v]
+    for key in ("curations_raw", "submissions_raw"):
+        values += [
+            str(item["classification"])
+            for item in _json_list(row[key])
+            if isinstance(item, dict) and item.get("classification")
+        ]
     return values or ([best] if best else [])
 
 
@@ -116,7 +130,7 @@ def _classification_score_entry(key: str, row, source_score, config: ScoringConf
     entry = {
         "method": "classification",
         "classification": best or None,
-        "classifications": _classifications(row["classifications_raw"], best) if row else [],
+        "classifications": _classifications(row, best) if row else [],
         "weight": source_score,
         "weights": config.classification_weights.get(key, {}),
     }
@@ -240,7 +254,12 @@ def score_explanations(gene_ids: list[int]) -> dict[int, dict]:
     evidence = (
         Evidence.objects.filter(gene_id__in=ids)
         .order_by()
-        .values(*_EVIDENCE_FIELDS, classifications_raw=KT("details__classifications"))
+        .values(
+            *_EVIDENCE_FIELDS,
+            classifications_raw=KT("details__classifications"),
+            curations_raw=KT("details__curations"),
+            submissions_raw=KT("details__submissions"),
+        )
     )
     for row in evidence:
         rows.setdefault(row["gene_id"], {})[row["source"]] = row

@@ -73,3 +73,16 @@ def test_explanations_load_in_constant_queries(golden):
     with CaptureQueriesContext(connection) as many:
         score_explanations([1, 2, 3, 4, 5, 6, 7])
     assert len(one) == len(many) == 3
+
+
+def test_explanation_lists_classifications_from_ingestion_details():
+    from tests.genes.conftest import make_evidence, make_gene
+
+    gene = make_gene(42, "PKD1")
+    curations = [{"classification": "Disputed"}, {"classification": "Definitive"}]
+    make_evidence(gene, "clingen", classification="Definitive", classification_weight=1.0,
+                  details={"curations": curations})  # fmt: skip
+    scores_recompute()
+    clingen = _by_source(score_explain(42)["evidence_score"]["sources"])["clingen"]
+    assert clingen["classifications"] == ["Disputed", "Definitive"]
+    assert (clingen["classification"], clingen["source_score"]) == ("Definitive", 1.0)
