@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from genes.models import Evidence, SourceKey
+from genes.views.evidence import humanise
 from pipeline.models import RunStatus, SourceRun
 from pipeline.sources.config import source_config
 from pipeline.sources.registry import UPLOAD_SOURCES
@@ -41,7 +42,7 @@ def _filters(key: str) -> list[tuple[str, Any]]:
             value = ", ".join(" ".join(str(v) for v in item.values()) for item in value)
         elif isinstance(value, list):
             value = ", ".join(str(item) for item in value)
-        shown.append((name.replace("_", " ").capitalize(), value))
+        shown.append((humanise(name), value))
     return shown
 
 

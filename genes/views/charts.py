@@ -65,9 +65,11 @@ def horizontal_bars(bars: Sequence[Bar], *, title: str, maximum: float | None = 
     return _svg(LABEL_WIDTH + BAR_AREA + 70, height, title, body)
 
 
-def columns(bars: Sequence[Bar], *, title: str, x_label: str = "") -> SafeString:
+def columns(
+    bars: Sequence[Bar], *, title: str, x_label: str = "", column_width: int = 34
+) -> SafeString:
     """A histogram: one column per bin, labels under the columns, counts above them."""
-    plot_height, column_width, gap, left = 160, 34, 6, 10
+    plot_height, gap, left = 160, 6, 10
     top = max((bar.value for bar in bars), default=0)
     scale = plot_height / top if top else 0
     body = []

@@ -26,7 +26,17 @@ IDENTIFIER_LINKS = (
 )
 PMID_KEYS = re.compile(r"(^|_)(pmids?|pubmed(_ids?)?|publications)$")
 # Keys shown elsewhere on the page or only useful to the pipeline.
-HIDDEN_KEYS = {"raw", "raw_symbol", "hgnc_id", "symbol", "line", "group_key", "item_key"}
+HIDDEN_KEYS = {
+    "raw",
+    "raw_symbol",
+    "hgnc_id",
+    "symbol",
+    "symbol_key",
+    "line",
+    "group_key",
+    "item_key",
+    "records",  # the raw source records kept for re-processing; the summary shows them
+}
 COLLAPSE_AFTER = 30
 # PanelApp listings carry a region and a panel id; the panel's page is on that region's site.
 PANELAPP_SITES = {"UK": "https://panelapp.genomicsengland.co.uk", "AU": "https://panelapp-aus.org"}
@@ -47,12 +57,22 @@ class Block:
         return len(self.items) > COLLAPSE_AFTER
 
 
+ACRONYMS = {"url", "hpo", "hgnc", "moi", "omim", "pmid", "id", "gcep", "sop", "mondo", "ncbi"}
+
+
+def _word(word: str) -> str:
+    lower = word.lower()
+    if lower in ACRONYMS:
+        return word.upper()
+    if lower.endswith("s") and lower[:-1] in ACRONYMS:
+        return lower[:-1].upper() + "s"
+    return word
+
+
 def humanise(key: str) -> str:
-    """`report_url` → `Report URL`; keeps common acronyms upper case."""
-    words = str(key).replace("-", "_").split("_")
-    acronyms = {"url", "hpo", "hgnc", "moi", "omim", "pmid", "pmids", "id", "gcep", "sop", "mondo"}
-    shown = [word.upper() if word.lower() in acronyms else word for word in words if word]
-    return capfirst(" ".join(shown)) if shown else str(key)
+    """`report_url` → `Report URL`, `omim_ids` → `OMIM IDs`."""
+    words = [_word(word) for word in str(key).replace("-", "_").split("_") if word]
+    return capfirst(" ".join(words)) if words else str(key)
 
 
 def display_value(key: str, value: Any) -> SafeString:

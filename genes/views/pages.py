@@ -82,6 +82,7 @@ def _distribution_context() -> dict[str, Any]:
         [Bar(f"{row['min']}–{row['max']}", row["genes"]) for row in data["scores"]],
         title="Genes per score range",
         x_label="evidence score",
+        column_width=52,
     )
     return {
         "scores": data["scores"],
