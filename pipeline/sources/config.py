@@ -41,6 +41,9 @@ KIDNEY_KEYWORDS: list[str] = [
     "podocyt",
 ]
 
+# "adrenal" contains "renal": disease texts matching these are not kidney evidence.
+KIDNEY_KEYWORDS_EXCLUDE: list[str] = ["adrenal"]
+
 # HTTP behaviour of the fetcher, shared by all sources unless a source overrides "http".
 HTTP_DEFAULTS: dict[str, Any] = {
     "attempts": 5,
@@ -76,11 +79,13 @@ SOURCE_DEFAULTS: dict[str, dict[str, Any]] = {
             "Congenital Anomalies of the Kidney and Urinary Tract",
         ],
         "kidney_keywords": KIDNEY_KEYWORDS,
+        "kidney_keywords_exclude": KIDNEY_KEYWORDS_EXCLUDE,
         "rate_limits": {"search.clinicalgenome.org": 2.0},
     },
     "gencc": {
         "url": "https://search.thegencc.org/download/action/submissions-export-tsv",
         "kidney_keywords": KIDNEY_KEYWORDS,
+        "kidney_keywords_exclude": KIDNEY_KEYWORDS_EXCLUDE,
         "rate_limits": {"search.thegencc.org": 1.0},
     },
     "hpo": {
