@@ -75,6 +75,10 @@ class EvidenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
         return super().get_search_results(request, queryset, _hgnc_search_term(search_term))
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        """The details JSON can be large; lists never show it (the change page loads it)."""
+        return super().get_queryset(request).defer("details")
+
 
 @admin.register(CuratedSymbolMapping)
 class CuratedSymbolMappingAdmin(admin.ModelAdmin):
