@@ -24,6 +24,7 @@ IDENTIFIER_LINKS = (
     (re.compile(r"^ORPHA(?:NET)?:(\d+)$"), "https://www.orpha.net/en/disease/detail/{}"),
     (re.compile(r"^PMID:(\d+)$"), "https://pubmed.ncbi.nlm.nih.gov/{}/"),
 )
+ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 PMID_KEYS = re.compile(r"(^|_)(pmids?|pubmed(_ids?)?|publications)$")
 # Keys shown elsewhere on the page or only useful to the pipeline.
 HIDDEN_KEYS = {
@@ -77,6 +78,8 @@ def humanise(key: str) -> str:
 
 def display_value(key: str, value: Any) -> SafeString:
     """One value, linked when it is a URL, a PMID or a known ontology/disease identifier."""
+    if isinstance(value, SafeString):
+        return value
     if value is None or value == "":
         return format_html('<span class="muted">—</span>')
     if isinstance(value, bool):
@@ -89,6 +92,8 @@ def display_value(key: str, value: Any) -> SafeString:
         pairs = ((humanise(k), display_value(k, v)) for k, v in value.items())
         return format_html_join("; ", "{}: {}", pairs)
     text = str(value).strip()
+    if ISO_DATETIME.match(text):
+        return format_html('<time datetime="{}">{}</time>', text, text[:10])
     if text.startswith(("https://", "http://")):
         return format_html('<a href="{}" rel="noopener">{}</a>', text, urlsplit(text).netloc)
     if PMID_KEYS.search(str(key).lower()) and text.isdigit():
@@ -102,9 +107,12 @@ def display_value(key: str, value: Any) -> SafeString:
 
 
 def _with_panel_link(record: dict) -> dict:
+    """A PanelApp listing's panel name links to the panel on its region's site."""
     site = PANELAPP_SITES.get(str(record.get("region", "")).upper())
-    if site and record.get("panel_id") and not record.get("url"):
-        return {**record, "url": f"{site}/panels/{record['panel_id']}/"}
+    if site and record.get("panel_id") and record.get("panel_name"):
+        url = f"{site}/panels/{record['panel_id']}/"
+        link = format_html('<a href="{}" rel="noopener">{}</a>', url, record["panel_name"])
+        return {**record, "panel_name": link}
     return record
 
 

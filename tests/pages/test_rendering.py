@@ -40,8 +40,16 @@ def test_blocks_put_facts_before_tables_and_skip_empty_and_internal_keys():
         ("Panels", "table"),
     ]
     table = blocks[-1]
-    assert table.columns == ["Region", "Panel ID", "Panel name", "URL"]
-    assert 'href="https://panelapp.genomicsengland.co.uk/panels/384/"' in table.rows[0][3]
+    assert table.columns == ["Region", "Panel ID", "Panel name"]
+    assert table.rows[0][2] == (
+        '<a href="https://panelapp.genomicsengland.co.uk/panels/384/" rel="noopener">Renal</a>'
+    )
+
+
+def test_timestamps_show_their_date():
+    assert display_value("date", "2021-03-02T16:00:00.000Z") == (
+        '<time datetime="2021-03-02T16:00:00.000Z">2021-03-02</time>'
+    )
 
 
 def test_long_tables_are_capped_and_counted():
