@@ -83,9 +83,8 @@ def export_format(request: Request) -> str | None:
 
 def gene_score_filter(request: Request, queryset: QuerySet) -> QuerySet:
     """Validate the request against the shared FilterSet and return the narrowed queryset."""
-    filterset_class = GeneScoreFilterSet
-    allowed = set(filterset_class().filters)
-    filterset = filterset_class(filterset_data(request, allowed), queryset=queryset)
+    allowed = set(GeneScoreFilterSet.base_filters) | set(gene_list_filters())
+    filterset = GeneScoreFilterSet(filterset_data(request, allowed), queryset=queryset)
     if not filterset.is_valid():
         raise ValidationError(
             {filter_param(name): messages for name, messages in filterset.errors.items()}

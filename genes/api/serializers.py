@@ -5,7 +5,9 @@ Serializers only shape rows the selectors already loaded; they never query.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
+from urllib.parse import quote
 
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -23,8 +25,41 @@ ENSEMBL_URL = "https://www.ensembl.org/Homo_sapiens/Gene/Summary?g={}"
 OMIM_URL = "https://omim.org/entry/{}"
 
 
+_DATETIME = serializers.DateTimeField()
+_PATH_PLACEHOLDER = "__identifier__"
+_PATH_SAFE = "-._~:@!$&'()*+,;="
+
+
+@lru_cache(maxsize=1)
+def _gene_path_template() -> str:
+    return reverse("api-gene-detail", kwargs={"identifier": _PATH_PLACEHOLDER})
+
+
 def gene_path(symbol: str) -> str:
-    return reverse("api-gene-detail", kwargs={"identifier": symbol})
+    """The detail URL of a symbol; one reverse() per process, not one per row."""
+    return _gene_path_template().replace(_PATH_PLACEHOLDER, quote(symbol, safe=_PATH_SAFE))
+
+
+def score_attributes(score: GeneScore) -> dict[str, Any]:
+    """ScoreSerializer's fields built directly: lists shape up to 500 rows per request."""
+    source_scores = {source: getattr(score, field) for source, field in SOURCE_SCORE_FIELDS.items()}
+    return {
+        "score": score.score,
+        "tier": score.tier,
+        "source_count": score.source_count,
+        "sources_with_data": score.sources_with_data,
+        "evidence_count": score.evidence_count,
+        "list_count": score.list_count,
+        "high_evidence": score.high_evidence,
+        "source_count_percentile": score.source_count_percentile,
+        "source_scores": source_scores,
+        "sources": [source for source, value in source_scores.items() if value is not None],
+        "classic_flags": {
+            source: getattr(score, field) for source, field in CLASSIC_FLAG_FIELDS.items()
+        },
+        "computed_at": _DATETIME.to_representation(score.computed_at),
+        "data_version": score.data_version,
+    }
 
 
 class ScoreSerializer(serializers.Serializer):
@@ -43,6 +78,9 @@ class ScoreSerializer(serializers.Serializer):
     classic_flags = serializers.SerializerMethodField()
     computed_at = serializers.DateTimeField()
     data_version = serializers.IntegerField()
+
+    def to_representation(self, score: GeneScore) -> dict[str, Any]:
+        return score_attributes(score)
 
     @extend_schema_field({"type": "object", "additionalProperties": {"type": "number"}})
     def get_source_scores(self, score: GeneScore) -> dict[str, float | None]:
@@ -70,6 +108,15 @@ class GeneListAttributesSerializer(ScoreSerializer):
     def get_hgnc_id(self, score: GeneScore) -> str:
         return format_hgnc_id(score.gene_id)
 
+    def to_representation(self, score: GeneScore) -> dict[str, Any]:
+        gene = score.gene
+        return {
+            "approved_symbol": gene.symbol,
+            "hgnc_id": format_hgnc_id(score.gene_id),
+            "name": gene.name,
+            **score_attributes(score),
+        }
+
 
 class GeneListItemSerializer(serializers.Serializer):
     """One scored gene in a list: `{type, id, attributes, links}`."""
@@ -88,6 +135,14 @@ class GeneListItemSerializer(serializers.Serializer):
     @extend_schema_field({"type": "object", "properties": {"self": {"type": "string"}}})
     def get_links(self, score: GeneScore) -> dict[str, str]:
         return {"self": gene_path(score.gene.symbol)}
+
+    def to_representation(self, score: GeneScore) -> dict[str, Any]:
+        return {
+            "type": "genes",
+            "id": format_hgnc_id(score.gene_id),
+            "attributes": GeneListAttributesSerializer.to_representation(self, score),
+            "links": {"self": gene_path(score.gene.symbol)},
+        }
 
 
 class GeneIdentitySerializer(serializers.Serializer):

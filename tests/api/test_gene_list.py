@@ -200,3 +200,22 @@ def test_list_query_count_is_constant(api_client, genes, django_assert_num_queri
         assert api_client.get(LIST_URL).status_code == 200
     with django_assert_num_queries(2):
         assert api_client.get(LIST_URL, params).status_code == 200
+
+
+@pytest.mark.django_db
+def test_list_item_keys_match_the_documented_serializer_fields(api_client, genes):
+    """The list builds dicts directly for speed; the schema's serializer must not drift."""
+    from genes.api.serializers import GeneListAttributesSerializer, GeneListItemSerializer
+
+    item = api_client.get(LIST_URL).json()["data"][0]
+    assert set(item) == set(GeneListItemSerializer().fields)
+    assert set(item["attributes"]) == set(GeneListAttributesSerializer().fields)
+
+
+@pytest.mark.django_db
+def test_symbols_with_special_characters_get_quoted_links(api_client, db):
+    from .conftest import make_scored_gene
+
+    make_scored_gene("HLA-DRB1/2 x", score=10.0)
+    item = api_client.get(LIST_URL).json()["data"][0]
+    assert item["links"]["self"] == "/api/genes/HLA-DRB1%2F2%20x/"
