@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 
 from genes.config import SCORE_COLUMNS
 from genes.filters import DEFAULT_SORT, GeneScoreFilterSet
@@ -205,10 +206,13 @@ def gene_list(request: HttpRequest) -> HttpResponse:
         "state": state,
         **_sort_context(data),
     }
-    template = (
-        "genes/_browser.html" if request.headers.get("HX-Request") else "genes/gene_list.html"
+    # htmx asks for the browser fragment only; caches must keep the two responses apart.
+    partial = bool(request.headers.get("HX-Request"))
+    response = render(
+        request, "genes/_browser.html" if partial else "genes/gene_list.html", context
     )
-    return render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 SUGGESTION_LIMIT = 8

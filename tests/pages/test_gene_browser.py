@@ -104,6 +104,7 @@ def test_htmx_request_gets_only_the_browser_fragment(client, scored_genes):
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="browser"')
     assert "<html" not in html
+    assert "HX-Request" in response["Vary"]
     assert symbols_in_table(html) == ["PKD1", "PKD2"]
 
 
