@@ -34,16 +34,38 @@ UK, AU = "https://panelapp.genomicsengland.co.uk/api/v1", "https://panelapp-aus.
 KIDNEY_NAMES = ["Cystic kidney disease", "Proteinuric renal disease", "Renal tubulopathies",
                 "Nephrotic syndrome", "Congenital anomalies of the kidney", "Renal ciliopathies",
                 "Unexplained kidney failure", "Nephrocalcinosis or nephrolithiasis"]  # fmt: skip
-GENCC_COLUMNS = (
-    "uuid gene_curie gene_symbol disease_curie disease_title disease_original_curie "
-    "disease_original_title classification_curie classification_title moi_curie moi_title "
-    "submitter_curie submitter_title submitted_as_hgnc_id submitted_as_hgnc_symbol "
-    "submitted_as_disease_id submitted_as_disease_name submitted_as_moi_id submitted_as_moi_name "
-    "submitted_as_submitter_id submitted_as_submitter_name submitted_as_classification_id "
-    "submitted_as_classification_name submitted_as_date submitted_as_public_report_url "
-    "submitted_as_notes submitted_as_pmids submitted_as_assertion_criteria_url "
-    "submitted_as_submission_id submitted_run_date"
-).split()
+GENCC_COLUMNS = [
+    "uuid",
+    "gene_curie",
+    "gene_symbol",
+    "disease_curie",
+    "disease_title",
+    "disease_original_curie",
+    "disease_original_title",
+    "classification_curie",
+    "classification_title",
+    "moi_curie",
+    "moi_title",
+    "submitter_curie",
+    "submitter_title",
+    "submitted_as_hgnc_id",
+    "submitted_as_hgnc_symbol",
+    "submitted_as_disease_id",
+    "submitted_as_disease_name",
+    "submitted_as_moi_id",
+    "submitted_as_moi_name",
+    "submitted_as_submitter_id",
+    "submitted_as_submitter_name",
+    "submitted_as_classification_id",
+    "submitted_as_classification_name",
+    "submitted_as_date",
+    "submitted_as_public_report_url",
+    "submitted_as_notes",
+    "submitted_as_pmids",
+    "submitted_as_assertion_criteria_url",
+    "submitted_as_submission_id",
+    "submitted_run_date",
+]
 
 
 def hgnc_genes() -> list[tuple[str, str, str]]:

@@ -71,6 +71,7 @@ def source_run_execute(
     triggered_by: Any = None,
     fetcher: Fetcher | None = None,
     progress_listener: ProgressListener | None = None,
+    rescore: bool = True,
 ) -> SourceRun:
     """Run one source end to end and return its SourceRun (completed or failed, never raises).
 
@@ -110,7 +111,9 @@ def source_run_execute(
             force=True,
         )
         groups = records_group(parsed.records, source=source)
-        _run_apply(run=run, groups=groups, version=parsed.version, log=log, report=report)
+        _run_apply(
+            run=run, groups=groups, version=parsed.version, log=log, report=report, rescore=rescore
+        )
     except Exception as error:  # noqa: BLE001 - every failure must end as a failed run
         _run_fail(run, error, log)
     if progress_listener is not None:
@@ -173,6 +176,7 @@ def _run_apply(
     version: str,
     log: list[str],
     report: Callable[..., None],
+    rescore: bool = True,
 ) -> None:
     if not groups.resolved:
         raise RunFailedError(
@@ -195,7 +199,10 @@ def _run_apply(
             source=run.source, summaries=summaries, version=version, run_id=run.pk
         )
         staged = staged_records_upsert(source=run.source, groups=groups.unresolved, run=run)
-        scores_recompute_if_available(log)
+        if rescore:
+            scores_recompute_if_available(log)
+        else:
+            log.append("scores not recomputed here: the caller recomputes after all sources")
         run.gene_count, run.staged_count = len(summaries), staged
         run.status, run.finished_at = RunStatus.COMPLETED, timezone.now()
         log.append(f"{run.record_count} records → {run.gene_count} genes, {staged} staged symbols")

@@ -84,10 +84,15 @@ class Command(BaseCommand):
             if snapshot and not (snapshot / key).is_dir():
                 self.stdout.write(f"{key}: no {snapshot / key}, skipped")
                 continue
-            failures += self._ingest_one(key, options)
+            failures += self._ingest_one(key, options, rescore=False)
+        from pipeline.services import scores_recompute_if_available
+
+        log: list[str] = []
+        scores_recompute_if_available(log)
+        self.stdout.write("; ".join(log))
         return failures
 
-    def _ingest_one(self, key: str, options: dict[str, Any]) -> list[str]:
+    def _ingest_one(self, key: str, options: dict[str, Any], *, rescore: bool = True) -> list[str]:
         if key in UPLOAD_SOURCES:
             return self._upload(key, options)
         from pipeline.services import source_run_execute
@@ -107,6 +112,7 @@ class Command(BaseCommand):
             snapshot_dir=directory,
             file_path=options.get("file"),
             progress_listener=bar,
+            rescore=rescore,
         )
         bar.finish()
         if run.status != RunStatus.COMPLETED:
