@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from curation import services
 from curation.models import CuratorDecision, Verdict
-from genes.extensions import gene_section_payloads, gene_sections
+from genes.extensions import gene_sections
 from genes.models import GeneScore
 
 pytestmark = pytest.mark.django_db
@@ -87,13 +87,19 @@ def test_gene_section_shows_decision_beside_tier_in_one_query(
     assert payloads[genes[0].pk]["changes_computed_tier"] is False
 
 
-def test_gene_section_template_renders_the_decision(genes, curator):
-    from django.template.loader import render_to_string
+def test_gene_page_shows_decision_beside_the_computed_tier(client, genes, curator):
+    _record(genes[0], curator, verdict=Verdict.DISPUTED, pmids=["111"])
+    page = client.get("/genes/PKD1/").content.decode()
+    assert "Curator decision" in page
+    assert "Disputed" in page and "PMID:111" in page and "Segregates" in page
+    assert "Comprehensive support" in page
 
-    _record(genes[0], curator, pmids=["111"])
-    data = gene_section_payloads([genes[0].pk])["curator_decision"][genes[0].pk]
-    html = render_to_string("curation/_gene_decision.html", {"data": data})
-    assert "Confirmed" in html and "PMID:111" in html and "Segregates" in html
+
+def test_gene_api_shows_decision_beside_the_computed_tier(api_client, genes, curator):
+    _record(genes[0], curator, verdict=Verdict.EXCLUDED)
+    attributes = api_client.get("/api/genes/HGNC:9008/").json()["data"]["attributes"]
+    assert attributes["sections"]["curator_decision"]["verdict"] == "excluded"
+    assert attributes["score"]["tier"] == "comprehensive_support"
 
 
 class TestAdminDecisionForm:
