@@ -279,7 +279,17 @@ def hgnc_load(
     """Load an HGNC file in one transaction; the database is unchanged if anything fails."""
     parsed = read_hgnc_file(path, progress)
     with transaction.atomic():
-        return _apply(parsed, file_name or Path(path).name, progress)
+        result = _apply(parsed, file_name or Path(path).name, progress)
+    _refresh_planner_statistics()
+    return result
+
+
+def _refresh_planner_statistics() -> None:
+    """A bulk load changes the gene tables wholesale; give the query planner fresh statistics."""
+    tables = [Gene._meta.db_table, GeneSymbol._meta.db_table]
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
 
 def _apply(parsed: HgncFile, file_name: str, progress: ProgressCallback | None) -> HgncLoadResult:

@@ -140,6 +140,7 @@ def _load_lookups(
     previous: dict[str, set[int]] = defaultdict(set)
     alias: dict[str, set[int]] = defaultdict(set)
     curated: dict[str, int] = {}
+    symbol_rows: list[tuple[str, str, int]] = []
     for batch in _chunks(symbols):
         gene_rows = (
             Gene.objects.annotate(symbol_upper=Upper("symbol"))
@@ -151,11 +152,11 @@ def _load_lookups(
                 approved_by_symbol[symbol_upper] = gene_id
             else:
                 withdrawn_by_symbol[symbol_upper].append(gene_id)
-        symbol_rows = GeneSymbol.objects.filter(
-            symbol_upper__in=batch, gene__status=GeneStatus.APPROVED
-        ).values_list("symbol_upper", "kind", "gene_id")
-        for symbol_upper, kind, gene_id in symbol_rows:
-            (previous if kind == SymbolKind.PREVIOUS else alias)[symbol_upper].add(gene_id)
+        symbol_rows.extend(
+            GeneSymbol.objects.filter(symbol_upper__in=batch).values_list(
+                "symbol_upper", "kind", "gene_id"
+            )
+        )
         mapping_rows = CuratedSymbolMapping.objects.filter(raw_symbol_upper__in=batch).filter(
             Q(source="") | Q(source=source or "")
         )
@@ -164,6 +165,16 @@ def _load_lookups(
         ):
             if mapped_source or raw_upper not in curated:
                 curated[raw_upper] = gene_id
+    # Symbols of withdrawn genes are dropped here rather than by a join, whose plan SQLite
+    # gets badly wrong (one probe of the symbol list per gene).
+    approved_ids: set[int] = set()
+    for batch in _chunks({gene_id for _, _, gene_id in symbol_rows}):
+        approved_ids.update(
+            Gene.objects.approved().filter(hgnc_id__in=batch).values_list("hgnc_id", flat=True)
+        )
+    for symbol_upper, kind, gene_id in symbol_rows:
+        if gene_id in approved_ids:
+            (previous if kind == SymbolKind.PREVIOUS else alias)[symbol_upper].add(gene_id)
     return _Lookups(
         genes_by_id,
         genes_by_ncbi,
