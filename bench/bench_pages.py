@@ -133,15 +133,15 @@ def main() -> None:
             f"filled and scored in {time.perf_counter() - started:.1f} s"
         )
         client = Client()
-        print(f"{'page':42} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'queries':>8}")
+        print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+        header = ("p50 ms", "p95 ms", "max ms", "CPU ms", "queries")
+        print(f"{'page':38}" + "".join(f"{name:>9}" for name in header))
         for label, url in PAGES:
-            timings, query_count = measure(client, url, args.requests)
+            timings, cpu_ms, query_count = measure(client, url, args.requests)
             timings.sort()
-            p95 = timings[int(len(timings) * 0.95) - 1]
-            print(
-                f"{label:42} {statistics.median(timings):8.1f} {p95:8.1f} {timings[-1]:8.1f} "
-                f"{query_count:8d}"
-            )
+            p95 = timings[max(int(len(timings) * 0.95) - 1, 0)]
+            figures = (statistics.median(timings), p95, timings[-1], cpu_ms)
+            print(f"{label:38}" + "".join(f"{v:9.1f}" for v in figures) + f"{query_count:9d}")
     finally:
         teardown_databases(old_config, verbosity=0)
 
