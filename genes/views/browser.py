@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
 from genes.config import SCORE_COLUMNS
+from genes.extensions import gene_list_filters
 from genes.filters import DEFAULT_SORT, GeneScoreFilterSet
 from genes.models import SourceKey, Tier
 from genes.selectors import gene_score_list
@@ -203,6 +204,15 @@ def gene_list(request: HttpRequest) -> HttpResponse:
             for key in SourceKey
         ],
         "exports": export_links(data),
+        "extra_filters": [
+            {
+                "name": name,
+                "label": f.description,
+                "type": f.value_type,
+                "value": data.get(name, ""),
+            }
+            for name, f in sorted(gene_list_filters().items())
+        ],
         "state": state,
         **_sort_context(data),
     }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.pages.conftest import make_scored_gene
@@ -145,3 +147,28 @@ def test_suggestions_return_matching_genes(client, scored_genes):
         ]
     }
     assert client.get("/search/suggest/?q=p").json() == {"genes": []}
+
+
+def test_registered_list_filters_get_a_form_field_and_filter(client, scored_genes, monkeypatch):
+    from genes import extensions
+
+    monkeypatch.setattr(extensions, "_filters", {})
+    extensions.register_gene_list_filter(
+        "max_hgnc",
+        lambda queryset, value: queryset.filter(gene_id__lte=int(value)),
+        description="HGNC number at most",
+        value_type="number",
+    )
+    html = client.get("/genes/?max_hgnc=9008").content.decode()
+    assert '<label for="filter-max_hgnc"' in html and 'value="9008" type="number"' in html
+    assert symbols_in_table(html) == ["PKD1", "NPHS1"]
+
+
+def test_download_link_returns_the_same_genes_from_the_api(client, scored_genes):
+
+    html = client.get("/genes/?tier=comprehensive_support&sort=approved_symbol").content.decode()
+    url = re.search(r'href="(/api/genes/\?format=tsv[^"]*)"', html).group(1).replace("&amp;", "&")
+    response = client.get(url)
+    assert response.status_code == 200
+    lines = b"".join(response.streaming_content).decode().strip().splitlines()
+    assert [line.split("\t")[1] for line in lines[1:]] == ["PKD1", "PKD2"]
