@@ -1,9 +1,9 @@
 """`ws/progress/`: live state of source runs for the admin page and the public sources page.
 
 A client first receives a snapshot (active runs and the latest run of each source), then one
-message per change. Changes come from the process's shared `RunRelay` (which polls the
-database, so it works whatever the channel layer) and, when the layer is Redis, directly from
-the worker through the channel layer; an `EventDeduper` per client drops repeats.
+message per change. Changes come from the process's shared `RunRelay`, which polls the
+database (so it works whatever the channel layer) and, when the layer is Redis, also listens
+to the worker's published events; an `EventDeduper` per client drops repeats.
 
 All ORM work goes through `database_sync_to_async`; nothing here blocks the event loop.
 """
@@ -11,7 +11,9 @@ All ORM work goes through `database_sync_to_async`; nothing here blocks the even
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import time
 import weakref
 from datetime import timedelta
 from typing import Any
@@ -25,11 +27,11 @@ from django.utils import timezone
 
 from pipeline.events import (
     ACTIVE_STATUSES,
+    EVENT_TYPE,
     RUNS_GROUP,
     EventDeduper,
     event_signature,
     run_event_payload,
-    run_group,
     run_states_list,
 )
 from pipeline.models import SourceRun
@@ -38,6 +40,8 @@ logger = logging.getLogger(__name__)
 
 # Polling is the only path on the embedded default, so it is frequent there; with Redis the
 # worker's events arrive directly and the relay is a safety net (crashed worker, reaper).
+# Channel layer group memberships expire (a day by default in channels_redis); renew hourly.
+GROUP_REJOIN_SECONDS = 3600
 # Finished runs stay in the poll this long, which also absorbs small clock differences.
 RELAY_RECENT_SECONDS = 30
 
@@ -51,27 +55,60 @@ def relay_interval() -> float:
 
 
 class RunRelay:
-    """One per event loop (so one per ASGI process): turns SourceRun changes into events.
+    """One per event loop (so one per ASGI process): turns run changes into local events.
 
-    Started by the first consumer and stopped with the last, so an idle server never polls.
+    Two sources feed it: a poll of the SourceRun table, and ONE channel-layer subscription
+    to the all-runs group per process (the worker's published events). It fans both out to
+    the process's consumers in memory: with Redis, an event costs one Redis delivery per
+    server rather than one per connected client. Started by the first consumer and stopped
+    with the last, so an idle server neither polls nor listens.
     """
 
     def __init__(self) -> None:
         self.consumers: set[ProgressConsumer] = set()
         self._task: asyncio.Task | None = None
+        self._listener: asyncio.Task | None = None
         self._known: dict[int, tuple] = {}
 
     def attach(self, consumer: ProgressConsumer) -> None:
         self.consumers.add(consumer)
+        loop = asyncio.get_running_loop()
         if self._task is None or self._task.done():
-            self._task = asyncio.get_running_loop().create_task(self._loop())
+            self._task = loop.create_task(self._loop())
+        if (self._listener is None or self._listener.done()) and get_channel_layer() is not None:
+            self._listener = loop.create_task(self._listen())
 
     def detach(self, consumer: ProgressConsumer) -> None:
         self.consumers.discard(consumer)
-        if not self.consumers and self._task is not None:
-            self._task.cancel()
-            self._task = None
-            self._known.clear()
+        if self.consumers:
+            return
+        for task in (self._task, self._listener):
+            if task is not None:
+                task.cancel()
+        self._task = self._listener = None
+        self._known.clear()
+
+    async def _fan_out(self, payload: dict[str, Any]) -> None:
+        for consumer in list(self.consumers):
+            await consumer.relay_deliver(payload)
+
+    async def _listen(self) -> None:
+        layer = get_channel_layer()
+        channel = await layer.new_channel()
+        joined_at: float | None = None
+        try:
+            while self.consumers:
+                if joined_at is None or time.monotonic() - joined_at > GROUP_REJOIN_SECONDS:
+                    await layer.group_add(RUNS_GROUP, channel)
+                    joined_at = time.monotonic()
+                message = await layer.receive(channel)
+                if message.get("type") == EVENT_TYPE:
+                    await self._fan_out(message["run"])
+        except Exception:  # noqa: BLE001 - the poll still carries every state
+            logger.warning("progress relay stopped listening to the channel layer", exc_info=True)
+        finally:
+            with contextlib.suppress(Exception):
+                await asyncio.shield(layer.group_discard(RUNS_GROUP, channel))
 
     async def _loop(self) -> None:
         interval = relay_interval()
@@ -82,8 +119,7 @@ class RunRelay:
                 logger.warning("progress relay poll failed", exc_info=True)
                 changes = []
             for payload in changes:
-                for consumer in list(self.consumers):
-                    await consumer.relay_deliver(payload)
+                await self._fan_out(payload)
             await asyncio.sleep(interval)
 
     def changes_find(self) -> list[dict[str, Any]]:
@@ -128,13 +164,10 @@ class ProgressConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self) -> None:
         kwargs = self.scope.get("url_route", {}).get("kwargs", {})
         self.run_id: int | None = int(kwargs["run_id"]) if "run_id" in kwargs else None
-        self.group = run_group(self.run_id) if self.run_id is not None else RUNS_GROUP
         self.deduper = EventDeduper()
         self._ready = False
         self._early: list[dict[str, Any]] = []
         await self.accept()
-        if self.channel_layer is not None:
-            await self.channel_layer.group_add(self.group, self.channel_name)
         relay_get().attach(self)
         runs = await database_sync_to_async(run_states_list)(run_id=self.run_id)
         for payload in runs:
@@ -147,8 +180,6 @@ class ProgressConsumer(AsyncJsonWebsocketConsumer):
 
     async def disconnect(self, code: int) -> None:
         relay_get().detach(self)
-        if self.channel_layer is not None and hasattr(self, "group"):
-            await self.channel_layer.group_discard(self.group, self.channel_name)
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         """Clients may ask for a fresh snapshot (e.g. after a tab wakes up)."""
@@ -157,7 +188,7 @@ class ProgressConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "snapshot", "runs": runs})
 
     async def run_event(self, message: dict[str, Any]) -> None:
-        """Channel layer handler for events published by a worker."""
+        """Channel layer handler, for events sent to this consumer's own channel."""
         await self.relay_deliver(message["run"])
 
     async def relay_deliver(self, payload: dict[str, Any]) -> None:

@@ -198,3 +198,26 @@ def test_client_can_ask_for_a_fresh_snapshot():
     again = run_async(body)
     assert again["type"] == "snapshot"
     assert [r["id"] for r in again["runs"]] == [run.pk]
+
+
+@override_settings(PIPELINE_RELAY_INTERVAL=30)
+def test_events_published_by_a_worker_reach_clients_without_waiting_for_the_poll():
+    run = _running()
+
+    async def body():
+        first, second = _connect(), _connect()
+        for client in (first, second):
+            await client.connect()
+            await client.receive_json_from(timeout=3)
+        await asyncio.sleep(0.1)  # the relay joins the all-runs group
+        fresh = await database_sync_to_async(SourceRun.objects.get)(pk=run.pk)
+        fresh.progress_current = 9
+        payload = run_event_payload(fresh)
+        await get_channel_layer().group_send(RUNS_GROUP, {"type": EVENT_TYPE, "run": payload})
+        received = [await _receive_runs(client, 1, timeout=1) for client in (first, second)]
+        for client in (first, second):
+            await client.disconnect()
+        return received
+
+    received = run_async(body)
+    assert [[e["current"] for e in events] for events in received] == [[9], [9]]
