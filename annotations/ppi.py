@@ -12,6 +12,9 @@ import math
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 
+from django.utils import timezone
+
+from annotations.loaders.base import insert_rows
 from annotations.models import GeneInteraction, GenePPIScore
 from genes.models import GeneScore
 
@@ -54,17 +57,13 @@ def ppi_scores_write(*, source_version: str = "") -> int:
         source_version = GenePPIScore.objects.values_list("source_version", flat=True).first() or ""
     results = compute_ppi_scores(edges, evidence)
     GenePPIScore.objects.all().delete()
-    GenePPIScore.objects.bulk_create(
-        [
-            GenePPIScore(
-                gene_id=gene_id,
-                ppi_score=round(score, 6),
-                percentile=round(percentile, 3),
-                degree=degree,
-                source_version=source_version,
-            )
+    now = timezone.now()
+    insert_rows(
+        GenePPIScore,
+        ["gene", "ppi_score", "percentile", "degree", "source_version", "computed_at"],
+        (
+            (gene_id, round(score, 6), round(percentile, 3), degree, source_version, now)
             for gene_id, (score, percentile, degree) in results.items()
-        ],
-        batch_size=5000,
+        ),
     )
     return len(results)

@@ -13,6 +13,7 @@ from annotations.loaders.base import (
     LoadStats,
     ResolvedInputs,
     header_index,
+    insert_rows,
     iter_lines,
     parse_float,
     version_from_label,
@@ -63,22 +64,25 @@ class GnomadLoader(AnnotationLoader):
         index: dict[str, int] = {}
         v411 = False
         for number, line in iter_lines(path, progress):
-            fields = line.split("\t")
             if number == 1:
-                index = header_index(fields, REQUIRED, path=path, line=1)
+                index = header_index(line.split("\t"), REQUIRED, path=path, line=1)
                 v411 = "transcript_version" in index
+                canonical_at = index["canonical"]
                 continue
             if not line:
                 continue
             stats.rows_read += 1
-            if len(fields) != len(index):
+            # Most rows are not canonical: check the field count and the canonical flag
+            # without splitting the whole row.
+            if line.count("\t") != len(index) - 1:
                 raise AnnotationFormatError(
-                    f"expected {len(index)} tab-separated fields, found {len(fields)}",
+                    f"expected {len(index)} tab-separated fields, found {line.count(chr(9)) + 1}",
                     path=path,
                     line=number,
                 )
-            if fields[index["canonical"]] != "true":
+            if line.split("\t", canonical_at + 1)[canonical_at] != "true":
                 continue
+            fields = line.split("\t")
             gene_id = self._match(fields, index, matcher)
             if gene_id is None:
                 stats.rows_unmatched += 1
@@ -114,9 +118,16 @@ class GnomadLoader(AnnotationLoader):
     @staticmethod
     def _write(best: dict, *, run, version: str) -> int:
         GeneConstraint.objects.all().delete()
-        objects = [
-            GeneConstraint(gene_id=gene_id, run=run, source_version=version, **values)
+        fields = ["gene", "transcript", "mane_select", *COLUMNS, "source_version", "run"]
+        rows = (
+            (
+                gene_id,
+                values["transcript"],
+                values["mane_select"],
+                *(values[field] for field in COLUMNS),
+                version,
+                run.pk,
+            )
             for gene_id, (_rank, values) in best.items()
-        ]
-        GeneConstraint.objects.bulk_create(objects, batch_size=2000)
-        return len(objects)
+        )
+        return insert_rows(GeneConstraint, fields, rows)

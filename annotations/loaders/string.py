@@ -19,6 +19,7 @@ from annotations.loaders.base import (
     InputSpec,
     LoadStats,
     ResolvedInputs,
+    insert_rows,
     iter_lines,
     version_from_label,
 )
@@ -63,12 +64,10 @@ class StringLoader(AnnotationLoader):
             proteins = {protein: gene for protein, gene in proteins.items() if gene in allowed}
         pairs = self._pairs(files.paths["links"], proteins, stats, progress)
         GeneInteraction.objects.all().delete()
-        GeneInteraction.objects.bulk_create(
-            (
-                GeneInteraction(gene_a_id=gene_a, gene_b_id=gene_b, combined_score=score)
-                for (gene_a, gene_b), score in pairs.items()
-            ),
-            batch_size=5000,
+        insert_rows(
+            GeneInteraction,
+            ["gene_a", "gene_b", "combined_score"],
+            ((gene_a, gene_b, score) for (gene_a, gene_b), score in pairs.items()),
         )
         stats.records_written = len(pairs)
         stats.genes_matched = ppi_scores_write(source_version=stats.source_version)
@@ -98,6 +97,7 @@ class StringLoader(AnnotationLoader):
     def _pairs(path, proteins: dict[str, int], stats, progress) -> dict[tuple[int, int], int]:
         minimum = annotation_setting("string_min_score")
         pairs: dict[tuple[int, int], int] = {}
+        lookup, read, unmatched = proteins.get, 0, 0
         for number, line in iter_lines(path, progress):
             if number == 1:
                 if line.split(" ") != LINKS_HEADER:
@@ -116,7 +116,7 @@ class StringLoader(AnnotationLoader):
                     path=path,
                     line=number,
                 )
-            stats.rows_read += 1
+            read += 1
             try:
                 score = int(fields[2])
             except ValueError:
@@ -125,13 +125,14 @@ class StringLoader(AnnotationLoader):
                 ) from None
             if score < minimum:
                 continue
-            gene_a, gene_b = proteins.get(fields[0]), proteins.get(fields[1])
+            gene_a, gene_b = lookup(fields[0]), lookup(fields[1])
             if gene_a is None or gene_b is None:
-                stats.rows_unmatched += 1
+                unmatched += 1
                 continue
             if gene_a == gene_b:
                 continue
             key = (gene_a, gene_b) if gene_a < gene_b else (gene_b, gene_a)
             if pairs.get(key, -1) < score:
                 pairs[key] = score
+        stats.rows_read, stats.rows_unmatched = read, unmatched
         return pairs
