@@ -206,3 +206,33 @@ def test_recompute_query_count_does_not_depend_on_gene_count():
     # tier counts, run update, savepoint release
     expected = 9 if connection.vendor == "postgresql" else 8
     assert few == many == expected
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_readers_never_see_a_half_written_table():
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent readers need PostgreSQL (SQLite test databases are in memory)")
+    import threading
+
+    from django.db import connections
+
+    make_synthetic_evidence(300)
+    scores_recompute()
+    done, seen = threading.Event(), []
+
+    def read() -> None:
+        while not done.is_set():
+            versions = set(GeneScore.objects.values_list("data_version", flat=True))
+            seen.append((GeneScore.objects.count(), len(versions)))
+        connections.close_all()
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        for _ in range(5):
+            scores_recompute()
+    finally:
+        done.set()
+        reader.join()
+    assert seen and set(seen) <= {(300, 1)}
