@@ -79,23 +79,7 @@ def scores_recompute() -> ScoreSummary:
             .values_list("tier", "genes")
         )
         tier_counts = {tier: counts.get(tier, 0) for tier in Tier.values}
-        duration = time.perf_counter() - started
-        run.finished_at = timezone.now()
-        run.duration_ms = round(duration * 1000)
-        run.genes_scored = sum(tier_counts.values())
-        run.tier_counts = tier_counts
-        run.sources_with_data = len(stats)
-        run.source_stats = stats
-        run.save(
-            update_fields=[
-                "finished_at",
-                "duration_ms",
-                "genes_scored",
-                "tier_counts",
-                "sources_with_data",
-                "source_stats",
-            ]
-        )
+        _run_finish(run, tier_counts=tier_counts, stats=stats, started=started)
     return ScoreSummary(
         genes_scored=run.genes_scored,
         tier_counts=tier_counts,
@@ -104,6 +88,15 @@ def scores_recompute() -> ScoreSummary:
         sources_with_data=len(stats),
         source_stats=stats,
     )
+
+
+def _run_finish(run: ScoreRun, *, tier_counts: dict, stats: dict, started: float) -> None:
+    run.finished_at = timezone.now()
+    run.duration_ms = round((time.perf_counter() - started) * 1000)
+    run.genes_scored = sum(tier_counts.values())
+    run.tier_counts, run.source_stats, run.sources_with_data = tier_counts, stats, len(stats)
+    fields = ["finished_at", "duration_ms", "genes_scored", "tier_counts", "source_stats"]
+    run.save(update_fields=[*fields, "sources_with_data"])
 
 
 def data_version_current() -> int:

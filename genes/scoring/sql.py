@@ -97,84 +97,44 @@ def _listed_expression(listed_by_source: dict[str, int], params: list[Any]) -> s
     return f"CASE source_key {' '.join(whens)} END"
 
 
-def recompute_sql(
-    config: ScoringConfig,
-    *,
-    listed_by_source: dict[str, int],
-    computed_at: Any,
-    data_version: int,
-) -> tuple[str, list[Any]]:
-    """INSERT … SELECT that writes every GeneScore row from the Evidence table.
+_FLAGS = [f"{s.column}_flag" for s in CLASSIC_SOURCES]
+_PERCENTILES = [f"{s.column}_pct" for s in CLASSIC_SOURCES]
+_SCORES = [f"{column}_score" for _, column in SCORE_COLUMNS]
+_SOURCE_LIST = ", ".join(f"'{key}'" for key, _ in SCORE_COLUMNS)
 
-    Classic percentile = average rank / genes listed, where the average rank of a tie group is
-    (RANK + COUNT(*) up to and including the peers) / 2 — one window instead of three.
+
+def _sum(columns: list[str]) -> str:
+    return " + ".join(f"COALESCE({c}, CAST(0 AS {DOUBLE}))" for c in columns)
+
+
+def _ranked_ctes(config: ScoringConfig, listed_by_source: dict[str, int], params: list) -> str:
+    """per_source (typed counts, flag, weight) → ranked (window functions) → per_gene (pivot).
+
+    Classic percentile = average rank / genes listed; the average rank of a tie group is
+    (RANK + COUNT(*) up to and including the peers) / 2, so one window serves both.
     """
-    sources_with_data = len(listed_by_source)
-    params: list[Any] = []
-    evidence = _q(Evidence._meta.db_table)
     score_count = _count_expression({s.key: s.score_field for s in COUNT_SOURCES})
     classic_count = _count_expression({s.key: s.percentile_field for s in CLASSIC_SOURCES})
     flag = _flag_expression(config, params)
     classification = _classification_expression(config, params)
-    source_list = ", ".join(f"'{key}'" for key, _ in SCORE_COLUMNS)
-    positive = "CASE WHEN score_count > 0 THEN 1 ELSE 0 END"
     listed = _listed_expression(listed_by_source, params)
-
     pivots = [_pivot(f"{s.column}_flag", s.key, "classic_flag") for s in CLASSIC_SOURCES]
     pivots += [_pivot(f"{s.column}_pct", s.key, "classic_percentile") for s in CLASSIC_SOURCES]
     pivots += [_pivot(f"{col}_score", key, "source_score") for key, col in SCORE_COLUMNS]
-    flags = [f"{s.column}_flag" for s in CLASSIC_SOURCES]
-    percentiles = [f"{s.column}_pct" for s in CLASSIC_SOURCES]
-    scores = [f"{col}_score" for _, col in SCORE_COLUMNS]
-
-    def total(columns: list[str]) -> str:
-        return " + ".join(f"COALESCE({c}, CAST(0 AS {DOUBLE}))" for c in columns)
-
-    params.append(max(sources_with_data, 1))
-    totals_sql = f"""
-    totals AS (
-      SELECT per_gene.*,
-        {" + ".join(f"COALESCE({f}, 0)" for f in flags)} AS evidence_count,
-        {" + ".join(f"CASE WHEN {f} IS NULL THEN 0 ELSE 1 END" for f in flags)} AS list_count,
-        {total(percentiles)} AS percentile_sum,
-        CAST(100 AS {DOUBLE}) * ({total(scores)}) / %s AS score
-      FROM per_gene
-    )"""
-    params.append(config.high_evidence_min_count)
-    high = "CASE WHEN evidence_count >= %s THEN TRUE ELSE FALSE END"
-    tier = _tier_expression(config, params)
-    params.extend([sources_with_data, computed_at, data_version])
-
-    as_bool = [f"CASE {f} WHEN 1 THEN TRUE WHEN 0 THEN FALSE END" for f in flags]
-    target_columns = (
-        ["gene_id", "evidence_count", "list_count"]
-        + flags
-        + ["source_count_percentile", "high_evidence", "score", "source_count"]
-        + scores
-        + [f"{s.column}_percentile" for s in CLASSIC_SOURCES]
-        + ["tier", "sources_with_data", "computed_at", "data_version"]
-    )
-    select_columns = (
-        ["gene_id", "evidence_count", "list_count"]
-        + as_bool
-        + ["percentile_sum", high, "score", "source_count"]
-        + scores
-        + percentiles
-        + [tier, "%s", "%s", "%s"]
-    )
-    sql = f"""
-    WITH per_source AS (
+    return f"""
+    per_source AS (
       SELECT {_q("gene_id")} AS gene_id, {_q("source")} AS source_key,
         {score_count} AS score_count, {classic_count} AS classic_count,
         {flag} AS classic_flag, {classification} AS classification_score
-      FROM {evidence} WHERE {_q("source")} IN ({source_list})
+      FROM {_q(Evidence._meta.db_table)} WHERE {_q("source")} IN ({_SOURCE_LIST})
     ),
     ranked AS (
       SELECT gene_id, source_key, classic_flag,
         CASE
           WHEN classification_score IS NOT NULL THEN classification_score
           WHEN score_count > 0 THEN PERCENT_RANK() OVER (
-            PARTITION BY source_key, {positive} ORDER BY score_count)
+            PARTITION BY source_key, CASE WHEN score_count > 0 THEN 1 ELSE 0 END
+            ORDER BY score_count)
           ELSE CAST(0 AS {DOUBLE})
         END AS source_score,
         CASE WHEN classic_count IS NULL THEN NULL ELSE (
@@ -187,9 +147,55 @@ def recompute_sql(
     per_gene AS (
       SELECT gene_id, COUNT(*) AS source_count, {", ".join(pivots)}
       FROM ranked GROUP BY gene_id
-    ),{totals_sql}
-    INSERT INTO {_q(GeneScore._meta.db_table)} ({", ".join(_q(c) for c in target_columns)})
-    SELECT {", ".join(select_columns)} FROM totals
+    )"""
+
+
+def _totals_cte(sources_with_data: int, params: list) -> str:
+    """Classic count, list count, percentile sum and score = 100 × Σ source scores / N."""
+    params.append(max(sources_with_data, 1))
+    return f"""
+    totals AS (
+      SELECT per_gene.*,
+        {" + ".join(f"COALESCE({f}, 0)" for f in _FLAGS)} AS evidence_count,
+        {" + ".join(f"CASE WHEN {f} IS NULL THEN 0 ELSE 1 END" for f in _FLAGS)} AS list_count,
+        {_sum(_PERCENTILES)} AS percentile_sum,
+        CAST(100 AS {DOUBLE}) * ({_sum(_SCORES)}) / %s AS score
+      FROM per_gene
+    )"""
+
+
+def recompute_sql(
+    config: ScoringConfig,
+    *,
+    listed_by_source: dict[str, int],
+    computed_at: Any,
+    data_version: int,
+) -> tuple[str, list[Any]]:
+    """INSERT … SELECT that writes every GeneScore row from the Evidence table."""
+    params: list[Any] = []
+    sources_with_data = len(listed_by_source)
+    ranked = _ranked_ctes(config, listed_by_source, params)
+    totals = _totals_cte(sources_with_data, params)
+    params.append(config.high_evidence_min_count)
+    high = "CASE WHEN evidence_count >= %s THEN TRUE ELSE FALSE END"
+    tier = _tier_expression(config, params)
+    params.extend([sources_with_data, computed_at, data_version])
+    as_bool = [f"CASE {f} WHEN 1 THEN TRUE WHEN 0 THEN FALSE END" for f in _FLAGS]
+    targets = (
+        ["gene_id", "evidence_count", "list_count", *_FLAGS]
+        + ["source_count_percentile", "high_evidence", "score", "source_count", *_SCORES]
+        + [f"{s.column}_percentile" for s in CLASSIC_SOURCES]
+        + ["tier", "sources_with_data", "computed_at", "data_version"]
+    )
+    values = (
+        ["gene_id", "evidence_count", "list_count", *as_bool]
+        + ["percentile_sum", high, "score", "source_count", *_SCORES, *_PERCENTILES]
+        + [tier, "%s", "%s", "%s"]
+    )
+    sql = f"""
+    WITH {ranked},{totals}
+    INSERT INTO {_q(GeneScore._meta.db_table)} ({", ".join(_q(c) for c in targets)})
+    SELECT {", ".join(values)} FROM totals
     """
     return sql, params
 
@@ -197,9 +203,8 @@ def recompute_sql(
 def source_stats_sql() -> str:
     """Per source: genes listed and genes with a score count > 0 (the n of percent_rank)."""
     score_count = _count_expression({s.key: s.score_field for s in COUNT_SOURCES})
-    source_list = ", ".join(f"'{key}'" for key, _ in SCORE_COLUMNS)
     return f"""
     SELECT {_q("source")}, COUNT(*), SUM(CASE WHEN {score_count} > 0 THEN 1 ELSE 0 END)
-    FROM {_q(Evidence._meta.db_table)} WHERE {_q("source")} IN ({source_list})
+    FROM {_q(Evidence._meta.db_table)} WHERE {_q("source")} IN ({_SOURCE_LIST})
     GROUP BY {_q("source")}
     """
