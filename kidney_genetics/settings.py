@@ -169,17 +169,33 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="600/minute"),
         "user": env.str("API_THROTTLE_USER", default="3000/minute"),
     },
+    "EXCEPTION_HANDLER": "kidney_genetics.api_errors.exception_handler",
+    # `format=csv|tsv|json` on the gene list selects an export, not a DRF renderer.
+    "URL_FORMAT_OVERRIDE": None,
 }
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kidney Genetics Database API",
-    "DESCRIPTION": "Evidence that human genes cause kidney disease: genes, evidence, scores.",
+    "DESCRIPTION": (
+        "Evidence that human genes cause kidney disease: genes, evidence, scores. Lists are "
+        "JSON:API-style (`data`, `meta`, `links`) with `filter[...]`, `sort` and `page[...]`; "
+        'every error is `{"errors": [{"status", "code", "title", "detail", '
+        '"source": {"parameter"}}]}`. Anonymous and authenticated requests are rate-limited '
+        "(429 with Retry-After)."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Served from the installed drf-spectacular-sidecar package (see genes/api/urls.py).
+    "SWAGGER_UI_DIST": "/api/docs/assets/swagger-ui-dist",
+    "SWAGGER_UI_FAVICON_HREF": "/api/docs/assets/swagger-ui-dist/favicon-32x32.png",
 }
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
