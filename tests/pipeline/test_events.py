@@ -92,6 +92,7 @@ def test_publish_is_throttled_per_run_but_status_changes_always_go_out(recorded)
     assert len(recorded) == 8
 
 
+@override_settings(CHANNEL_LAYERS={"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}})
 def test_publish_is_skipped_on_the_in_memory_layer_which_cannot_reach_other_processes():
     assert not run_event_publish(_run())
 
