@@ -26,6 +26,7 @@ install-dev: $(VENV)/.installed-dev
 
 migrate: install
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py pipeline_schedules
 
 demo: migrate
 	$(PY) manage.py load_demo --if-empty

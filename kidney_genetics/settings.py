@@ -115,7 +115,11 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # redis-py 8 defaults (5 s socket timeout, 100-connection pool) break idle
+            # WebSocket consumers and the 101st concurrent client.
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 15, "max_connections": 2000}]
+            },
         }
     }
 else:

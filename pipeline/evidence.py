@@ -8,10 +8,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
 from django.utils import timezone
 
-from genes.models import Evidence, Gene, GeneSymbol
+from genes.models import Evidence
 from genes.normalise import Outcome, SymbolQuery, normalise_symbols
 from pipeline.models import SourceRun, StagedReason, StagedRecord
 from pipeline.sources.base import EvidenceSource, EvidenceSummary, SourceRecord
@@ -63,31 +62,8 @@ def staged_key(raw_symbol: str, cleaned: str) -> str:
     return key[:KEY_LENGTH]
 
 
-def planner_statistics_ensure() -> None:
-    """Give SQLite's planner statistics on the gene tables when it has none.
-
-    Without them SQLite joins GeneSymbol to Gene through the status index and probes the
-    symbol list once per gene (minutes for the full HGNC set instead of milliseconds).
-    PostgreSQL collects statistics itself (autovacuum).
-    """
-    if connection.vendor != "sqlite":
-        return
-    tables = (Gene._meta.db_table, GeneSymbol._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'")
-        if cursor.fetchone():
-            cursor.execute(
-                "SELECT COUNT(DISTINCT tbl) FROM sqlite_stat1 WHERE tbl IN (%s, %s)", tables
-            )
-            if cursor.fetchone()[0] == len(tables):
-                return
-        for table in tables:
-            cursor.execute(f'ANALYZE "{table}"')
-
-
 def records_group(records: list[SourceRecord], *, source: str) -> RecordGroups:
     """Normalise every record in one call (distinct queries only) and group the outcome."""
-    planner_statistics_ensure()
     distinct = list(dict.fromkeys(_query_of(record) for record in records))
     results = dict(zip(distinct, normalise_symbols(distinct, source=source), strict=True))
     resolved: dict[int, list[dict[str, Any]]] = defaultdict(list)

@@ -21,7 +21,6 @@ from genes.normalise import Outcome, SymbolQuery, normalise_symbols
 from pipeline.evidence import (
     StagedGroup,
     evidence_replace_for_source,
-    planner_statistics_ensure,
     staged_key,
     staged_records_upsert,
     summaries_build,
@@ -106,7 +105,6 @@ def upload_preview(*, source: str, file_name: str, content: bytes) -> UploadPrev
         preview.errors.append(f"{file_name}: no data rows")
         return preview
     group_field, item_field = GROUP_FIELDS[source]
-    planner_statistics_ensure()
     queries = [SymbolQuery(r.symbol or "", r.hgnc_id or None) for r in records]
     distinct = list(dict.fromkeys(queries))
     results = dict(zip(distinct, normalise_symbols(distinct, source=source), strict=True))

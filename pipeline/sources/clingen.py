@@ -123,6 +123,11 @@ class ClinGenSource(EvidenceSource):
         return SourceRecord(symbol=values["symbol"], hgnc_id=values["hgnc_id"] or None, data=data)
 
     @classmethod
+    def records_from_details(cls, details: dict[str, Any]) -> list[dict[str, Any]]:
+        """The curations are the records themselves; no second copy is stored."""
+        return list(details.get("curations") or [])
+
+    @classmethod
     def summarise(cls, records: list[dict[str, Any]]) -> EvidenceSummary:
         """All curations of the gene; the best classification is the MAX weight, never the first."""
         from genes.config import best_classification

@@ -42,7 +42,14 @@ KIDNEY_KEYWORDS: list[str] = [
 ]
 
 # "adrenal" contains "renal": disease texts matching these are not kidney evidence.
-KIDNEY_KEYWORDS_EXCLUDE: list[str] = ["adrenal"]
+KIDNEY_KEYWORDS_EXCLUDE: list[str] = [
+    "adrenal",
+    "fanconi anemia",
+    "fanconi anaemia",
+    "homocystinuria",
+    "tubulin",
+    "tubular aggregate",
+]
 
 # HTTP behaviour of the fetcher, shared by all sources unless a source overrides "http".
 HTTP_DEFAULTS: dict[str, Any] = {

@@ -120,6 +120,11 @@ class GenCCSource(EvidenceSource):
         )
 
     @classmethod
+    def records_from_details(cls, details: dict[str, Any]) -> list[dict[str, Any]]:
+        """The submissions are the records themselves; no second copy is stored."""
+        return list(details.get("submissions") or [])
+
+    @classmethod
     def summarise(cls, records: list[dict[str, Any]]) -> EvidenceSummary:
         """All submissions of the gene; the best classification is the MAX weight."""
         from genes.config import best_classification

@@ -177,6 +177,17 @@ class HPOSource(EvidenceSource):
         return genes, rows, layout
 
     @classmethod
+    def records_from_details(cls, details: dict[str, Any]) -> list[dict[str, Any]]:
+        """One record equivalent to the stored union, so no second copy is stored."""
+        if not details.get("terms"):
+            return []
+        ids = details.get("ncbi_gene_ids") or [None]
+        return [
+            {"terms": details["terms"], "diseases": details.get("diseases", []), "ncbi_gene_id": i}
+            for i in ids
+        ]
+
+    @classmethod
     def summarise(cls, records: list[dict[str, Any]]) -> EvidenceSummary:
         """Kidney terms and kidney-annotated diseases of the gene (union over its records)."""
         terms: dict[str, str] = {}

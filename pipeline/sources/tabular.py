@@ -216,17 +216,18 @@ def read_table(
 
 
 def text_matches_any(text: str, needles: Iterable[str], exclude: Iterable[str] = ()) -> bool:
-    """Case-insensitive substring match of any configured keyword, unless an exclusion matches.
+    """Case-insensitive substring match of any configured keyword outside excluded phrases.
 
-    Exclusions exist because substrings over-match: "fanconi" also finds Fanconi anemia,
-    "cystinuria" finds homocystinuria.
+    Exclusions exist because substrings over-match: "renal" is inside "adrenal", "fanconi"
+    also finds Fanconi anemia, "cystinuria" finds homocystinuria. Excluded phrases are blanked
+    out before matching, so a text that also names a real kidney disease still matches.
     """
     if not text:
         return False
     lowered = text.lower()
     excluded = _any_of(tuple(exclude))
-    if excluded is not None and excluded.search(lowered):
-        return False
+    if excluded is not None:
+        lowered = excluded.sub(" ", lowered)
     wanted = _any_of(tuple(needles))
     return wanted is not None and wanted.search(lowered) is not None
 
