@@ -20,3 +20,6 @@ urlpatterns = [
     path("", include("annotations.urls")),
     path("", include("genes.urls")),
 ]
+
+handler404 = "kidney_genetics.api_errors.handler404"
+handler500 = "kidney_genetics.api_errors.handler500"
