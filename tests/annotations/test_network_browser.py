@@ -39,13 +39,17 @@ def page(monkeypatch):
         browser.close()
 
 
-def test_network_page_draws_nodes_and_reports_communities(
-    transactional_db, kidney_genes, string_files, live_server, page
-):
+@pytest.fixture
+def network_data(transactional_db, kidney_genes, string_files) -> None:
+    """Written before `page` starts Playwright: its event loop gives the test body another
+    Django connection context, whose PostgreSQL session would outlive the test database."""
     make_scores(
         {"NPHS1": 90.0, "NPHS2": 80.0, "TRPC6": 60.0, "PKD1": 95.0, "PKD2": 70.0}, kidney_genes
     )
     annotation_run_execute(provider="string", files=string_files)
+
+
+def test_network_page_draws_nodes_and_reports_communities(live_server, network_data, page):
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
 
