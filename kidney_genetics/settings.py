@@ -10,6 +10,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from kidney_genetics.logging import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 VAR_DIR.mkdir(exist_ok=True)
@@ -48,6 +50,8 @@ INSTALLED_APPS = [
     "channels",
     "django_q",
     "simple_history",
+    "axes",
+    "django_prometheus",
     "genes",
     "annotations",
     "pipeline",
@@ -55,7 +59,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "kidney_genetics.metrics.PrometheusBeforeMiddleware",
+    "kidney_genetics.middleware.RequestIdMiddleware",
+    "kidney_genetics.upload_limits.UploadSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "kidney_genetics.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -64,7 +72,25 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",
+    "kidney_genetics.metrics.PrometheusAfterMiddleware",
 ]
+
+# Login lockout (django-axes) for the admin login and POST /api/auth/token/: after
+# AXES_FAILURE_LIMIT failures for one username from one address, 429 until the cool-off ends.
+AUTHENTICATION_BACKENDS = [
+    "kidney_genetics.lockout.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The lock is flagged by the backend, where DRF's request is unwrapped (kidney_genetics/lockout.py).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "kidney_genetics.lockout.lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["password", "token"]
 
 ROOT_URLCONF = "kidney_genetics.urls"
 ASGI_APPLICATION = "kidney_genetics.asgi.application"
@@ -177,6 +203,17 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 MEDIA_URL = "media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Every uploaded file (API and admin): size cap and accepted types (see
+# kidney_genetics/upload_limits.py).
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=25 * 1024 * 1024)
+UPLOAD_ALLOWED_EXTENSIONS = env.list(
+    "UPLOAD_ALLOWED_EXTENSIONS", default=[".csv", ".tsv", ".txt", ".xlsx"]
+)
+FILE_UPLOAD_HANDLERS = [
+    "kidney_genetics.upload_limits.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -192,6 +229,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="600/minute"),
         "user": env.str("API_THROTTLE_USER", default="3000/minute"),
+        "login": env.str("API_THROTTLE_LOGIN", default="5/minute"),
     },
     "EXCEPTION_HANDLER": "kidney_genetics.api_errors.exception_handler",
     # `format=csv|tsv|json` on the gene list selects an export, not a DRF renderer.
@@ -210,8 +248,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # Served from the installed drf-spectacular-sidecar package (see genes/api/urls.py).
-    "SWAGGER_UI_DIST": "/api/docs/assets/swagger-ui-dist",
-    "SWAGGER_UI_FAVICON_HREF": "/api/docs/assets/swagger-ui-dist/favicon-32x32.png",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -223,13 +262,16 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# CSP per path (kidney_genetics/middleware.py); report-only to trial a stricter policy.
+CSP_REPORT_ONLY = env.bool("CSP_REPORT_ONLY", default=False)
+
+# Structured logs with a request id on every line, secrets scrubbed (kidney_genetics/logging.py).
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
+ACCESS_LOG = env.bool("ACCESS_LOG", default=True)
+LOGGING = logging_config(log_format=LOG_FORMAT, level=env.str("LOG_LEVEL", default="INFO"))
+
+# /metrics: staff, or `Authorization: Bearer <METRICS_TOKEN>` for a Prometheus scraper.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 
 # Where the project's demo snapshot lives; `make run` loads it into an empty database.
 DEMO_SNAPSHOT_DIR = BASE_DIR / "demo"
