@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import importlib.resources
 import json
-from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 
 from annotations.config import annotation_setting
@@ -85,22 +85,24 @@ class HpoLoader(AnnotationLoader):
         branches = self._branches(ontology)
         GenePhenotype.objects.all().delete()
         GenePhenotypeSummary.objects.all().delete()
-        phenotypes, summaries = self._records(pairs, ontology, branches, stats, run)
-        insert_rows(
+        per_gene: dict[int, dict] = {}
+        stats.records_written = insert_rows(
             GenePhenotype,
             ["gene", "hpo_id", "name", "is_kidney", "disease_ids", "frequencies"],
-            phenotypes,
+            self._phenotype_rows(pairs, ontology, branches, per_gene),
         )
+        summaries = self._summaries(per_gene, stats, run)
         GenePhenotypeSummary.objects.bulk_create(summaries, batch_size=2000)
         stats.genes_matched = len(summaries)
-        stats.records_written = len(phenotypes)
         return stats
 
     @staticmethod
     def _read_annotations(path, ontology: Ontology, matcher, stats, progress) -> dict:
         """(gene, term) → (diseases, frequencies), streamed; terms not in the ontology drop."""
-        pairs: dict[tuple[int, str], tuple[set, set]] = {}
+        # Lists, not sets, per pair: ~250k pairs in a full release; deduplicated when written.
+        pairs: dict[tuple[int, str], tuple[list, list]] = {}
         abnormal = ontology.descendants(PHENOTYPIC_ABNORMALITY)
+        genes: dict[tuple[str, str], int | None] = {}
         layout = None
         for number, line in iter_lines(path, progress):
             if number == 1:
@@ -126,15 +128,18 @@ class HpoLoader(AnnotationLoader):
             stats.rows_read += 1
             if term not in abnormal:
                 continue
-            gene_id = matcher.by_entrez(fields[gene_col]) or matcher.by_symbol(fields[symbol_col])
+            key = (fields[gene_col], fields[symbol_col])
+            if key not in genes:
+                genes[key] = matcher.by_entrez(key[0]) or matcher.by_symbol(key[1])
+            gene_id = genes[key]
             if gene_id is None:
                 stats.rows_unmatched += 1
                 continue
-            diseases, frequencies = pairs.setdefault((gene_id, term), (set(), set()))
+            diseases, frequencies = pairs.setdefault((gene_id, term), ([], []))
             if len(fields) > disease_col and fields[disease_col]:
-                diseases.add(fields[disease_col])
+                diseases.append(fields[disease_col])
             if len(fields) > freq_col and fields[freq_col] not in ("", "-"):
-                frequencies.add(fields[freq_col])
+                frequencies.append(fields[freq_col])
         return pairs
 
     @staticmethod
@@ -147,25 +152,15 @@ class HpoLoader(AnnotationLoader):
         return branches
 
     @staticmethod
-    def _records(pairs, ontology, branches, stats, run):
-        phenotypes = []
-        per_gene: dict[int, dict] = defaultdict(
-            lambda: {"count": 0, "kidney": 0, "diseases": set(), "extrarenal": 0, "branches": {}}
-        )
+    def _phenotype_rows(pairs, ontology, branches, per_gene: dict[int, dict]) -> Iterator[tuple]:
+        """GenePhenotype rows, tallying each gene's summary in `per_gene` on the way."""
         kidney = branches.pop("kidney")
-        for (gene_id, term), (diseases, frequencies) in sorted(pairs.items()):
+        for (gene_id, term), (diseases, frequencies) in pairs.items():
             is_kidney = term in kidney
-            phenotypes.append(
-                (
-                    gene_id,
-                    term,
-                    ontology.names.get(term, "")[:255],
-                    is_kidney,
-                    json.dumps(sorted(diseases)),
-                    json.dumps(sorted(frequencies)),
-                )
+            summary = per_gene.setdefault(
+                gene_id,
+                {"count": 0, "kidney": 0, "diseases": set(), "extrarenal": 0, "branches": {}},
             )
-            summary = per_gene[gene_id]
             summary["count"] += 1
             summary["kidney"] += is_kidney
             summary["diseases"].update(diseases)
@@ -173,6 +168,17 @@ class HpoLoader(AnnotationLoader):
             summary["extrarenal"] += bool(hits)
             for label in hits:
                 summary["branches"][label] = summary["branches"].get(label, 0) + 1
+            yield (
+                gene_id,
+                term,
+                ontology.names.get(term, "")[:255],
+                is_kidney,
+                json_list(diseases),
+                json_list(frequencies),
+            )
+
+    @staticmethod
+    def _summaries(per_gene: dict[int, dict], stats, run) -> list[GenePhenotypeSummary]:
         summaries = []
         for gene_id, summary in per_gene.items():
             syndromic = syndromic_assessment(summary["extrarenal"], summary["count"])
@@ -190,7 +196,16 @@ class HpoLoader(AnnotationLoader):
                     run=run,
                 )
             )
-        return phenotypes, summaries
+        return summaries
+
+
+def json_list(values: list[str]) -> str:
+    """JSON for a deduplicated, sorted list of plain ids; json.dumps only when escaping is needed
+    (this runs for each of ~250k rows)."""
+    unique = sorted(set(values))
+    if any('"' in value or "\\" in value or not value.isprintable() for value in unique):
+        return json.dumps(unique)
+    return "[" + ", ".join(f'"{value}"' for value in unique) + "]"
 
 
 def syndromic_assessment(extrarenal: int, total: int) -> bool:

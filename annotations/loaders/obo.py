@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from annotations.loaders.base import AnnotationFormatError, iter_lines
@@ -24,12 +25,17 @@ class Ontology:
         """The current id for an alt_id; the id itself otherwise."""
         return self.alternatives.get(term_id, term_id)
 
-    def descendants(self, root: str) -> set[str]:
-        """The root and every term below it along is_a."""
+    @cached_property
+    def children(self) -> dict[str, list[str]]:
         children: dict[str, list[str]] = defaultdict(list)
         for child, parents in self.parents.items():
             for parent in parents:
                 children[parent].append(child)
+        return children
+
+    def descendants(self, root: str) -> set[str]:
+        """The root and every term below it along is_a."""
+        children = self.children
         found = {root}
         stack = [root]
         while stack:

@@ -129,3 +129,12 @@ def test_unexpected_header_fails_and_keeps_previous_phenotypes(kidney_genes, tmp
     assert run.status == RunStatus.FAILED
     assert "line 2" in run.error and "not an HPO id" in run.error
     assert GenePhenotype.objects.filter(gene__symbol="PKD1").count() == 1
+
+
+def test_json_list_matches_json_dumps_including_escapes():
+    import json
+
+    from annotations.loaders.hpo import json_list
+
+    for values in ([], ["OMIM:2", "ORPHA:1", "OMIM:2"], ['say "hi"'], ["back\\slash"], ["tab\t"]):
+        assert json.loads(json_list(values)) == sorted(set(values))
