@@ -7,65 +7,27 @@ gene's count is its distinct (provider, panel) pairs, so two panels of one provi
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from genes.models import SourceKey
-from pipeline.sources.base import (
-    EvidenceSource,
-    EvidenceSummary,
-    ParsedSource,
-    SourceFormatError,
-    SourceRecord,
-)
-from pipeline.sources.literature import check_gene_columns
-from pipeline.sources.tabular import raise_row_errors, read_table
+from pipeline.sources.base import EvidenceSummary
+from pipeline.sources.tabular import Row
+from pipeline.sources.uploaded import UploadedListSource
 
 
-class DiagnosticPanelsSource(EvidenceSource):
+class DiagnosticPanelsSource(UploadedListSource):
     key = SourceKey.DIAGNOSTIC_PANELS
     label = "Diagnostic panels"
     REQUIRED = ("provider", "panel", "gene_symbol")
 
-    def fetch(self) -> ParsedSource:
-        raise SourceFormatError(f"{self.label} are uploaded, not fetched: upload a file")
-
-    def parse_file(self, path: Path) -> ParsedSource:
-        path = Path(path)
-        records = self.parse_rows(path.name, path.read_bytes())
-        return ParsedSource(records=records, version=f"file {path.name}")
-
     @classmethod
-    def parse_rows(cls, file_name: str, content: bytes) -> list[SourceRecord]:
-        """Every row as a record; raises SourceFormatError listing each bad row."""
-        _, rows = read_table(file_name, content, required=cls.REQUIRED, strict_width=False)
-        records, errors = [], []
-        for row in rows:
-            problems = check_gene_columns(row)
-            for column in ("provider", "panel"):
-                if not row.get(column):
-                    problems.append(f"row {row.line}: {column} is empty")
-            errors.extend(problems)
-            if problems:
-                continue
-            provider, panel = (
-                " ".join(row.get("provider").split()),
-                " ".join(row.get("panel").split()),
-            )
-            data = {
-                "provider": provider,
-                "panel": panel,
-                "group_key": provider,
-                "item_key": panel,
-                "line": row.line,
-            }
-            records.append(
-                SourceRecord(
-                    symbol=row.get("gene_symbol"), hgnc_id=row.get("hgnc_id") or None, data=data
-                )
-            )
-        raise_row_errors(file_name, errors)
-        return records
+    def row_data(cls, row: Row, problems: list[str]) -> dict[str, Any]:
+        for column in ("provider", "panel"):
+            if not row.get(column):
+                problems.append(f"row {row.line}: {column} is empty")
+        provider = " ".join((row.get("provider") or "").split())
+        panel = " ".join((row.get("panel") or "").split())
+        return {"provider": provider, "panel": panel, "group_key": provider, "item_key": panel}
 
     @classmethod
     def summarise(cls, records: list[dict[str, Any]]) -> EvidenceSummary:
