@@ -9,8 +9,8 @@ class CurationConfig(AppConfig):
     def ready(self) -> None:
         """Add curator decisions to gene pages/API and keep the role groups complete."""
         from curation.roles import roles_sync_after_migrate
-        from curation.selectors import decision_section_payloads
-        from genes.extensions import register_gene_section
+        from curation.selectors import decision_section_payloads, release_latest_summary
+        from genes.extensions import register_gene_section, register_home_block
 
         register_gene_section(
             "curator_decision",
@@ -18,6 +18,9 @@ class CurationConfig(AppConfig):
             title="Curator decision",
             template="curation/_gene_decision.html",
             order=20,
+        )
+        register_home_block(
+            "latest_release", release_latest_summary, template="curation/_home_release.html"
         )
         post_migrate.connect(
             roles_sync_after_migrate, sender=self, dispatch_uid="curation_roles_sync"

@@ -53,3 +53,8 @@ def release_file_get(*, version: str, name: str) -> ReleaseFile:
     return ReleaseFile.objects.select_related("release").get(
         release__version=version, release__status=ReleaseStatus.PUBLISHED, name=name
     )
+
+
+def release_latest_summary() -> dict[str, Any] | None:
+    """The newest published release for the home page: version, date, size and citation."""
+    return release_list().values("version", "published_at", "gene_count", "citation").first()

@@ -4,6 +4,8 @@ Imports point one way (curation → pipeline → annotations → genes), so `gen
 the apps that add annotations or curator decisions. Those apps register here from their
 `AppConfig.ready()`; the API and the pages ask the registry.
 
+A *home block* adds a panel to the home page from a loader without arguments.
+
 A *section* is a batch loader: given gene ids it returns a JSON-serialisable payload per gene id
 (genes without data are simply absent), in a constant number of queries. A *list filter*
 narrows a `GeneScore` queryset from one raw query-string value and raises `ValueError` with a
@@ -39,7 +41,16 @@ class GeneListFilter:
     value_type: str = "string"
 
 
+@dataclass(frozen=True)
+class HomeBlock:
+    name: str
+    loader: Callable[[], Any]
+    template: str
+    order: int = 100
+
+
 _sections: dict[str, GeneSection] = {}
+_home_blocks: dict[str, HomeBlock] = {}
 _filters: dict[str, GeneListFilter] = {}
 
 
@@ -71,3 +82,14 @@ def gene_section_payloads(gene_ids: Iterable[int]) -> dict[str, dict[int, Any]]:
 
 def gene_list_filters() -> dict[str, GeneListFilter]:
     return dict(_filters)
+
+
+def register_home_block(
+    name: str, loader: Callable[[], Any], *, template: str, order: int = 100
+) -> None:
+    """A block on the home page (e.g. the latest release and how to cite it)."""
+    _home_blocks[name] = HomeBlock(name, loader, template, order)
+
+
+def home_blocks() -> list[HomeBlock]:
+    return sorted(_home_blocks.values(), key=lambda block: (block.order, block.name))
