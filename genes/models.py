@@ -257,6 +257,8 @@ class GeneScore(models.Model):
             models.Index(fields=["tier", "-score"], name="genescore_tier_score_idx"),
             models.Index(fields=["-evidence_count", "-score"], name="genescore_evidence_score_idx"),
             models.Index(fields=["high_evidence", "-score"], name="genescore_high_score_idx"),
+            # MAX(computed_at) is part of the read cache's data version, read on every request.
+            models.Index(fields=["computed_at"], name="genescore_computed_idx"),
         ]
 
     def __str__(self) -> str:

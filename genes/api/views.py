@@ -25,6 +25,7 @@ from genes.extensions import gene_section_payloads
 from genes.models import Gene
 from genes.scoring import score_explanations
 from kidney_genetics.api_errors import InvalidParameter
+from kidney_genetics.caching import cached_api
 
 from .pagination import JsonApiPagination
 from .params import export_format, gene_list_parameters, gene_score_filter
@@ -67,6 +68,7 @@ class GeneListView(GenericAPIView):
         operation_id="genes_list",
         responses={200: GeneListItemSerializer(many=True), 400: ERROR_RESPONSE},
     )
+    @cached_api
     def get(self, request: Request) -> Response | StreamingHttpResponse:
         fmt = export_format(request)
         queryset = gene_score_filter(request, self.get_queryset())
@@ -116,6 +118,7 @@ class GeneDetailView(ReadOnlyApiView):
         ),
         responses={200: OpenApiTypes.OBJECT, 302: None, 404: ERROR_RESPONSE},
     )
+    @cached_api
     def get(self, request: Request, identifier: str) -> Response:
         found = _gene_or_redirect(request, identifier, "api-gene-detail")
         if not isinstance(found, Gene):
@@ -137,6 +140,7 @@ class GeneEvidenceView(ReadOnlyApiView):
         description="Every source's evidence row for the gene, with details and provenance.",
         responses={200: EvidenceSerializer(many=True), 302: None, 404: ERROR_RESPONSE},
     )
+    @cached_api
     def get(self, request: Request, identifier: str) -> Response:
         found = _gene_or_redirect(request, identifier, "api-gene-evidence")
         if not isinstance(found, Gene):
@@ -157,6 +161,7 @@ class GeneResolveView(ReadOnlyApiView):
         parameters=[OpenApiParameter("q", OpenApiTypes.STR, required=True)],
         responses={200: OpenApiTypes.OBJECT, 400: ERROR_RESPONSE, 404: ERROR_RESPONSE},
     )
+    @cached_api
     def get(self, request: Request) -> Response:
         query = request.query_params.get("q", "").strip()
         if not query:
@@ -187,6 +192,7 @@ class OverlapsView(ReadOnlyApiView):
         ],
         responses={200: OpenApiTypes.OBJECT, 400: ERROR_RESPONSE},
     )
+    @cached_api
     def get(self, request: Request) -> Response:
         with_genes = _strict_bool(request, "detail")
         return Response({"data": statistics.source_overlaps(with_genes=with_genes)})
@@ -198,6 +204,7 @@ class DistributionsView(ReadOnlyApiView):
         description="Per-source count histograms, classification counts, score histogram.",
         responses={200: OpenApiTypes.OBJECT},
     )
+    @cached_api
     def get(self, request: Request) -> Response:
         return Response({"data": statistics.distributions()})
 
@@ -208,5 +215,6 @@ class SummaryView(ReadOnlyApiView):
         description="Genes scored, per tier, per classic evidence count, high-evidence count.",
         responses={200: OpenApiTypes.OBJECT},
     )
+    @cached_api
     def get(self, request: Request) -> Response:
         return Response({"data": statistics.summary()})

@@ -20,6 +20,7 @@ from genes.extensions import gene_list_filters
 from genes.filters import DEFAULT_SORT, GeneScoreFilterSet
 from genes.models import SourceKey, Tier
 from genes.selectors import gene_score_list
+from kidney_genetics.caching import cached_page
 
 PAGE_SIZES = (25, 50, 100, 200)
 DEFAULT_PAGE_SIZE = 50
@@ -173,6 +174,7 @@ def _sort_context(data: dict[str, str]) -> dict:
     }
 
 
+@cached_page
 def gene_list(request: HttpRequest) -> HttpResponse:
     data = filter_data(request.GET)
     filterset = GeneScoreFilterSet(data, queryset=gene_score_list())
@@ -228,6 +230,7 @@ def gene_list(request: HttpRequest) -> HttpResponse:
 SUGGESTION_LIMIT = 8
 
 
+@cached_page
 def gene_suggest(request: HttpRequest) -> JsonResponse:
     """Search-box suggestions: the browser's own search filter, best-scored genes first."""
     term = request.GET.get("q", "").strip()[:64]

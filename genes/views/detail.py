@@ -18,6 +18,7 @@ from genes.scoring import score_explain
 from genes.selectors import evidence_list, gene_get
 from genes.views.charts import Bar, horizontal_bars
 from genes.views.evidence import detail_blocks
+from kidney_genetics.caching import cached_page
 
 
 def external_links(gene: Gene) -> list[tuple[str, str]]:
@@ -64,6 +65,7 @@ def _sections(gene: Gene) -> list[dict[str, Any]]:
     ]
 
 
+@cached_page
 def gene_detail(request: HttpRequest, symbol: str) -> HttpResponse:
     lookup = gene_get(symbol)
     if lookup.ambiguous:

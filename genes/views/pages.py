@@ -11,10 +11,12 @@ from genes.config import COUNT_SOURCES, SCORE_COLUMNS, scoring_config
 from genes.models import SourceKey, Tier
 from genes.statistics import distributions, source_overlaps, summary
 from genes.views.charts import Bar, columns, horizontal_bars, upset
+from kidney_genetics.caching import cached_page
 
 UPSET_MAX_INTERSECTIONS = 25
 
 
+@cached_page
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "genes/home.html", {"summary": summary()})
 
@@ -92,6 +94,7 @@ def _distribution_context() -> dict[str, Any]:
     }
 
 
+@cached_page
 def statistics(request: HttpRequest) -> HttpResponse:
     totals = summary()
     context = {
@@ -108,6 +111,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
     return render(request, "genes/statistics.html", context)
 
 
+@cached_page
 def about(request: HttpRequest) -> HttpResponse:
     config = scoring_config()
     tier_labels = dict(Tier.choices)

@@ -9,6 +9,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from kidney_genetics.caching import cached_api
+
 from . import selectors
 from .serializers import SourceDetailSerializer, SourceSerializer
 
@@ -19,6 +21,7 @@ class SourceListView(APIView):
     renderer_classes = [JSONRenderer]
 
     @extend_schema(operation_id="sources_list", responses={200: SourceSerializer(many=True)})
+    @cached_api
     def get(self, request: Request) -> Response:
         summaries = selectors.source_summary_list()
         data = SourceSerializer(summaries, many=True).data
@@ -32,6 +35,7 @@ class SourceDetailView(APIView):
         operation_id="sources_retrieve",
         responses={200: SourceDetailSerializer, 404: ERROR_RESPONSE},
     )
+    @cached_api
     def get(self, request: Request, key: str) -> Response:
         summary = selectors.source_summary_get(key)
         if summary is None:
