@@ -1,15 +1,20 @@
 """A small OBO 1.2 reader: terms, is_a parents, alt_ids, obsolete terms and descendants.
 
 Enough for "is this HPO term under HP:0010935?" on the full ontology (19.5k terms) in well
-under a second, without pulling a graph library into the ingestion path.
+under a second, without a graph library. Both the HPO evidence source and the HPO phenotype
+annotations read hp.obo through it; each turns `OboFormatError` into its own error type.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from pipeline.sources.base import SourceFormatError
+
+class OboFormatError(ValueError):
+    """The text is not an OBO ontology; the message names the file and line."""
 
 
 @dataclass
@@ -40,16 +45,31 @@ class Ontology:
             return replacement.id if replacement and not replacement.obsolete else None
         return term_id
 
-    def descendants(self, root: str) -> set[str]:
-        """The root and every non-obsolete term below it through is_a (transitive closure)."""
-        root_id = self.resolve(root)
-        if root_id is None:
-            raise SourceFormatError(f"ontology {self.version or ''}: root term {root} not found")
+    def name(self, term_id: str) -> str:
+        term = self.terms.get(term_id)
+        return term.name if term else ""
+
+    @cached_property
+    def children(self) -> dict[str, list[str]]:
         children: dict[str, list[str]] = defaultdict(list)
         for term in self.terms.values():
             if not term.obsolete:
                 for parent in term.parents:
                     children[parent].append(term.id)
+        return children
+
+    def descendants(self, root: str, *, missing_ok: bool = False) -> set[str]:
+        """The root and every non-obsolete term below it through is_a (transitive closure).
+
+        An unknown root is an error unless `missing_ok` (a branch absent from a subset
+        ontology is then simply empty).
+        """
+        root_id = self.resolve(root)
+        if root_id is None:
+            if missing_ok:
+                return set()
+            raise OboFormatError(f"ontology {self.version or ''}: root term {root} not found")
+        children = self.children
         found = {root_id}
         stack = [root_id]
         while stack:
@@ -70,24 +90,32 @@ def _tag_value(line: str) -> tuple[str, str]:
 
 
 def parse_obo(text: str, name: str) -> Ontology:
-    """Parse OBO text; raises SourceFormatError for HTML, empty or term-less input."""
-    head = text.lstrip()[:200].lower()
-    if head.startswith(("<!doctype html", "<html")):
-        raise SourceFormatError(f"{name}: line 1: received an HTML page instead of an OBO file")
+    """Parse OBO text; raises OboFormatError for HTML, empty or term-less input."""
+    return parse_obo_lines(enumerate(text.splitlines(), start=1), name)
+
+
+def parse_obo_lines(numbered_lines: Iterable[tuple[int, str]], name: str) -> Ontology:
+    """Parse (line number, line) pairs, so a large file can be streamed."""
     version = ""
+    seen_content = False
     terms: dict[str, OboTerm] = {}
     current: OboTerm | None = None
     in_term = False
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in numbered_lines:
         line = raw.strip()
         if not line or line.startswith("!"):
             continue
+        if not seen_content and line.lower().startswith(("<!doctype html", "<html")):
+            raise OboFormatError(
+                f"{name}: line {number}: received an HTML page instead of an OBO file"
+            )
+        seen_content = True
         if line.startswith("["):
             in_term = line == "[Term]"
             current = None
             continue
         if ":" not in line:
-            raise SourceFormatError(f"{name}: line {number}: not an OBO tag-value line: {line!r}")
+            raise OboFormatError(f"{name}: line {number}: not an OBO tag-value line: {line!r}")
         tag, value = _tag_value(line)
         if not in_term:
             if tag == "data-version" and not terms:
@@ -96,11 +124,11 @@ def parse_obo(text: str, name: str) -> Ontology:
         if tag == "id":
             current = terms.setdefault(value, OboTerm(id=value))
         elif current is None:
-            raise SourceFormatError(f"{name}: line {number}: '{tag}' before the term's id")
+            raise OboFormatError(f"{name}: line {number}: '{tag}' before the term's id")
         else:
             _apply_tag(current, tag, value)
     if not terms:
-        raise SourceFormatError(f"{name}: no [Term] stanzas; not an OBO ontology (or empty)")
+        raise OboFormatError(f"{name}: no [Term] stanzas; not an OBO ontology (or empty)")
     alt_ids = {alt: term.id for term in terms.values() for alt in term.alt_ids}
     return Ontology(version=version, terms=terms, alt_ids=alt_ids)
 
@@ -116,3 +144,8 @@ def _apply_tag(term: OboTerm, tag: str, value: str) -> None:
         term.obsolete = value.lower() == "true"
     elif tag == "replaced_by":
         term.replaced_by = value
+
+
+def sniff_obo(head: str) -> bool:
+    """Whether the start of a file looks like OBO."""
+    return head.startswith("format-version:")

@@ -25,8 +25,8 @@ from annotations.loaders.base import (
     insert_rows,
     iter_lines,
 )
-from annotations.loaders.obo import Ontology, parse_obo, sniff_obo
 from annotations.models import GenePhenotype, GenePhenotypeSummary, Provider
+from kidney_genetics.obo import OboFormatError, Ontology, parse_obo_lines, sniff_obo
 
 PHENOTYPIC_ABNORMALITY = "HP:0000118"
 CURRENT_HEADER = ["ncbi_gene_id", "gene_symbol", "hpo_id", "hpo_name", "frequency", "disease_id"]
@@ -77,8 +77,12 @@ class HpoLoader(AnnotationLoader):
     )
 
     def load(self, files: ResolvedInputs, *, run, matcher, progress=None) -> LoadStats:
-        ontology = parse_obo(files.paths["ontology"])
-        stats = LoadStats(source_version=ontology.version)
+        path = files.paths["ontology"]
+        try:
+            ontology = parse_obo_lines(iter_lines(path), str(path))
+        except OboFormatError as error:
+            raise AnnotationFormatError(str(error)) from error
+        stats = LoadStats(source_version=ontology.version.rsplit("/", 1)[-1])
         pairs = self._read_annotations(
             files.paths["genes_to_phenotype"], ontology, matcher, stats, progress
         )
@@ -122,11 +126,14 @@ class HpoLoader(AnnotationLoader):
                     path=path,
                     line=number,
                 )
-            term = ontology.primary(fields[term_col])
-            if not term.startswith("HP:"):
-                raise AnnotationFormatError(f"{term!r} is not an HPO id", path=path, line=number)
+            raw_term = fields[term_col]
+            if not raw_term.startswith("HP:"):
+                raise AnnotationFormatError(
+                    f"{raw_term!r} is not an HPO id", path=path, line=number
+                )
             stats.rows_read += 1
-            if term not in abnormal:
+            term = ontology.resolve(raw_term)
+            if term is None or term not in abnormal:
                 continue
             key = (fields[gene_col], fields[symbol_col])
             if key not in genes:
@@ -145,10 +152,10 @@ class HpoLoader(AnnotationLoader):
     @staticmethod
     def _branches(ontology: Ontology) -> dict[str, set[str]]:
         kidney = ontology.descendants(annotation_setting("kidney_hpo_root"))
-        urinary = ontology.descendants(annotation_setting("urinary_hpo_root"))
+        urinary = ontology.descendants(annotation_setting("urinary_hpo_root"), missing_ok=True)
         branches = {"kidney": kidney}
         for root, label in annotation_setting("syndromic_branches").items():
-            branches[label] = ontology.descendants(root) - urinary
+            branches[label] = ontology.descendants(root, missing_ok=True) - urinary
         return branches
 
     @staticmethod
@@ -171,7 +178,7 @@ class HpoLoader(AnnotationLoader):
             yield (
                 gene_id,
                 term,
-                ontology.names.get(term, "")[:255],
+                ontology.name(term)[:255],
                 is_kidney,
                 json_list(diseases),
                 json_list(frequencies),

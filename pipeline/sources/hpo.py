@@ -15,6 +15,7 @@ from typing import Any
 
 from genes.models import SourceKey
 from kidney_genetics.fetching import FetchError
+from kidney_genetics.obo import OboFormatError, Ontology, parse_obo
 from pipeline.sources.base import (
     EvidenceSource,
     EvidenceSummary,
@@ -22,7 +23,6 @@ from pipeline.sources.base import (
     SourceFormatError,
     SourceRecord,
 )
-from pipeline.sources.obo import Ontology, parse_obo
 from pipeline.sources.tabular import decode_text
 
 ONTOLOGY_FILE = "hp.obo"
@@ -109,8 +109,11 @@ class HPOSource(EvidenceSource):
         annotation_name: str,
     ) -> ParsedSource:
         self.progress(phase="parse", message=f"reading ontology {ontology_name}")
-        ontology = parse_obo(decode_text(ontology_bytes, ontology_name), ontology_name)
-        kidney_terms = ontology.descendants(self.config["root_term"])
+        try:
+            ontology = parse_obo(decode_text(ontology_bytes, ontology_name), ontology_name)
+            kidney_terms = ontology.descendants(self.config["root_term"])
+        except OboFormatError as error:
+            raise SourceFormatError(str(error)) from error
         self.progress(phase="parse", message=f"reading annotations {annotation_name}")
         genes, rows, layout = self._kidney_genes(
             decode_text(annotation_bytes, annotation_name), annotation_name, ontology, kidney_terms
