@@ -1,9 +1,10 @@
 """`ws/progress/`: live state of source runs for the admin page and the public sources page.
 
-A client first receives a snapshot (active runs and the latest run of each source), then one
-message per change. Changes come from the process's shared `RunRelay`, which polls the
-database (so it works whatever the channel layer) and, when the layer is Redis, also listens
-to the worker's published events; an `EventDeduper` per client drops repeats.
+A client first receives a snapshot (active runs, the latest run of each source and the latest
+score recompute / release publish, see pipeline.jobs), then one message per change. Changes
+come from the process's shared `RunRelay`, which polls the database (so it works whatever the
+channel layer) and, when the layer is Redis, also listens to the worker's published events;
+an `EventDeduper` per client drops repeats.
 
 All ORM work goes through `database_sync_to_async`; nothing here blocks the event loop.
 """
@@ -32,8 +33,8 @@ from pipeline.events import (
     EventDeduper,
     event_signature,
     run_event_payload,
-    run_states_list,
 )
+from pipeline.jobs import JOB_EVENT_TYPE, job_signature, job_states_list, progress_snapshot
 from pipeline.models import SourceRun
 
 logger = logging.getLogger(__name__)
@@ -69,6 +70,7 @@ class RunRelay:
         self._task: asyncio.Task | None = None
         self._listener: asyncio.Task | None = None
         self._known: dict[int, tuple] = {}
+        self._known_jobs: dict[str, tuple] = {}
 
     def attach(self, consumer: ProgressConsumer) -> None:
         self.consumers.add(consumer)
@@ -87,10 +89,11 @@ class RunRelay:
                 task.cancel()
         self._task = self._listener = None
         self._known.clear()
+        self._known_jobs.clear()
 
-    async def _fan_out(self, payload: dict[str, Any]) -> None:
+    async def _fan_out(self, message: dict[str, Any]) -> None:
         for consumer in list(self.consumers):
-            await consumer.relay_deliver(payload)
+            await consumer.relay_deliver(message)
 
     async def _listen(self) -> None:
         layer = get_channel_layer()
@@ -103,7 +106,9 @@ class RunRelay:
                     joined_at = time.monotonic()
                 message = await layer.receive(channel)
                 if message.get("type") == EVENT_TYPE:
-                    await self._fan_out(message["run"])
+                    await self._fan_out({"type": "run", "run": message["run"]})
+                elif message.get("type") == JOB_EVENT_TYPE:
+                    await self._fan_out({"type": "job", "job": message["job"]})
         except Exception:  # noqa: BLE001 - the poll still carries every state
             logger.warning("progress relay stopped listening to the channel layer", exc_info=True)
         finally:
@@ -118,15 +123,17 @@ class RunRelay:
             except Exception:  # noqa: BLE001 - a failed poll must not end the relay
                 logger.warning("progress relay poll failed", exc_info=True)
                 changes = []
-            for payload in changes:
-                await self._fan_out(payload)
+            for message in changes:
+                await self._fan_out(message)
             await asyncio.sleep(interval)
 
     def changes_find(self) -> list[dict[str, Any]]:
-        """Runs whose state changed since the last poll (sync: runs in a worker thread).
+        """Messages for runs and jobs whose state changed since the last poll (sync: runs in a
+        worker thread).
 
         Looks at active runs, runs that were active last time (they may have just finished or
-        been reaped) and recently finished ones; one small indexed query.
+        been reaped) and recently finished ones, in one small indexed query; plus the latest
+        job of each registered kind (one query per kind).
         """
         recent = timezone.now() - timedelta(seconds=RELAY_RECENT_SECONDS)
         runs = SourceRun.objects.filter(
@@ -137,10 +144,19 @@ class RunRelay:
             payload = run_event_payload(run)
             signature = event_signature(payload)
             if self._known.get(run.pk) != signature:
-                changes.append(payload)
+                changes.append({"type": "run", "run": payload})
             if run.status in ACTIVE_STATUSES or (run.finished_at and run.finished_at >= recent):
                 known[run.pk] = signature
         self._known = known
+        return changes + self._job_changes()
+
+    def _job_changes(self) -> list[dict[str, Any]]:
+        changes = []
+        for payload in job_states_list():
+            signature = job_signature(payload)
+            if self._known_jobs.get(payload["key"]) != signature:
+                self._known_jobs[payload["key"]] = signature
+                changes.append({"type": "job", "job": payload})
         return changes
 
 
@@ -169,13 +185,15 @@ class ProgressConsumer(AsyncJsonWebsocketConsumer):
         self._early: list[dict[str, Any]] = []
         await self.accept()
         relay_get().attach(self)
-        runs = await database_sync_to_async(run_states_list)(run_id=self.run_id)
-        for payload in runs:
+        snapshot = await database_sync_to_async(progress_snapshot)(run_id=self.run_id)
+        for payload in snapshot["runs"]:
             self.deduper.accept(payload)
-        await self.send_json({"type": "snapshot", "runs": runs})
+        for payload in snapshot["jobs"]:
+            self._accept_job(payload)
+        await self.send_json(snapshot)
         self._ready = True
-        for payload in self._early:
-            await self._send_run(payload)
+        for message in self._early:
+            await self._send(message)
         self._early.clear()
 
     async def disconnect(self, code: int) -> None:
@@ -184,21 +202,36 @@ class ProgressConsumer(AsyncJsonWebsocketConsumer):
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         """Clients may ask for a fresh snapshot (e.g. after a tab wakes up)."""
         if isinstance(content, dict) and content.get("action") == "snapshot":
-            runs = await database_sync_to_async(run_states_list)(run_id=self.run_id)
-            await self.send_json({"type": "snapshot", "runs": runs})
+            snapshot = await database_sync_to_async(progress_snapshot)(run_id=self.run_id)
+            await self.send_json(snapshot)
 
     async def run_event(self, message: dict[str, Any]) -> None:
         """Channel layer handler, for events sent to this consumer's own channel."""
-        await self.relay_deliver(message["run"])
+        await self.relay_deliver({"type": "run", "run": message["run"]})
 
-    async def relay_deliver(self, payload: dict[str, Any]) -> None:
-        if self.run_id is not None and payload["id"] != self.run_id:
+    async def job_event(self, message: dict[str, Any]) -> None:
+        """Channel layer handler for job events sent to this consumer's own channel."""
+        await self.relay_deliver({"type": "job", "job": message["job"]})
+
+    async def relay_deliver(self, message: dict[str, Any]) -> None:
+        """Take a relayed {"type": "run"|"job", ...} message; sends it unless already seen."""
+        if self.run_id is not None and (
+            message["type"] != "run" or message["run"]["id"] != self.run_id
+        ):
             return
         if not self._ready:
-            self._early.append(payload)
+            self._early.append(message)
             return
-        await self._send_run(payload)
+        await self._send(message)
 
-    async def _send_run(self, payload: dict[str, Any]) -> None:
-        if self.deduper.accept(payload):
-            await self.send_json({"type": "run", "run": payload})
+    def _accept_job(self, payload: dict[str, Any]) -> bool:
+        return self.deduper.accept(
+            payload, key=("job", payload["key"]), signature=job_signature(payload)
+        )
+
+    async def _send(self, message: dict[str, Any]) -> None:
+        if message["type"] == "run":
+            if self.deduper.accept(message["run"]):
+                await self.send_json(message)
+        elif self._accept_job(message["job"]):
+            await self.send_json(message)

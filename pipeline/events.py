@@ -11,6 +11,8 @@ phase, current/total, rate, ETA, status, message). Events reach browsers in two 
   worker and server are separate processes that share nothing but the database.
 
 Both paths may deliver the same state; `EventDeduper` drops what a client has already seen.
+Score recomputes and release publishes travel the same two paths as "job" events (see
+pipeline.jobs).
 """
 
 from __future__ import annotations
@@ -110,16 +112,22 @@ class EventDeduper:
     """Per client: pass each run state once and never an older state after a newer one."""
 
     def __init__(self) -> None:
-        self._seen: dict[int, tuple[float, tuple]] = {}
+        self._seen: dict[Any, tuple[float, tuple]] = {}
 
-    def accept(self, payload: dict[str, Any]) -> bool:
-        """Whether the client should receive this event (and remember it if so)."""
-        run_id, updated = payload["id"], payload.get("updated") or 0.0
-        signature = event_signature(payload)
-        last = self._seen.get(run_id)
+    def accept(
+        self, payload: dict[str, Any], *, key: Any = None, signature: tuple | None = None
+    ) -> bool:
+        """Whether the client should receive this event (and remember it if so).
+
+        Runs are keyed by id; other jobs pass their own `key` and `signature`.
+        """
+        key = payload["id"] if key is None else key
+        updated = payload.get("updated") or 0.0
+        signature = event_signature(payload) if signature is None else signature
+        last = self._seen.get(key)
         if last is not None and (updated < last[0] or signature == last[1]):
             return False
-        self._seen[run_id] = (updated, signature)
+        self._seen[key] = (updated, signature)
         return True
 
 

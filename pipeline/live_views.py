@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from genes.models import SourceKey
-from pipeline.events import run_states_list
+from pipeline.jobs import job_sources, progress_snapshot
 from pipeline.sources.registry import UPLOAD_SOURCES
 from pipeline.tasks import RunAlreadyActiveError, source_run_enqueue
 
@@ -56,14 +56,23 @@ def _source_rows(states: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+def _job_rows(jobs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    latest = {job["kind"]: job for job in jobs}
+    return [
+        {"kind": source.kind, "label": source.label, "job": latest.get(source.kind)}
+        for source in job_sources()
+    ]
+
+
 @never_cache
 @staff_member_required
 def live_page(request: HttpRequest) -> HttpResponse:
-    states = run_states_list()
+    snapshot = progress_snapshot()
     context = {
         **admin.site.each_context(request),
         "title": "Live pipeline",
-        "rows": _source_rows(states),
+        "rows": _source_rows(snapshot["runs"]),
+        "job_rows": _job_rows(snapshot["jobs"]),
         "can_trigger": user_can_trigger(request.user),
     }
     return render(request, "pipeline/live.html", context)
@@ -97,6 +106,6 @@ def live_state(request: HttpRequest) -> JsonResponse:
     """Polling fallback of ws/progress/: the same snapshot a socket client gets first.
 
     Public, like the socket, so the public sources page can fall back to it too; the payload
-    holds run summaries only (no logs or errors).
+    holds run and job summaries only (no logs or errors).
     """
-    return JsonResponse({"type": "snapshot", "runs": run_states_list()})
+    return JsonResponse(progress_snapshot())

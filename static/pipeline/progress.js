@@ -9,10 +9,13 @@
  *       <progress data-run-field="bar"></progress>
  *     </tr>
  *     <span data-run-id="12" data-run-status="..."> (an element bound to one run) </span>
+ *     <tr data-job-kind="score" data-run-status="completed"> (latest score recompute or release
+ *       publish; fields status|phase|message|started_at|finished_at|duration|id, bar) </tr>
  *   </div>
  * Elements with data-run-source show the latest run of that source; their data-run-status
  * attribute follows the run's status, so CSS can style badges ([data-run-status="running"]).
- * Every applied update is also dispatched as a "run-update" event on document (detail = run).
+ * Every applied update is also dispatched as a "run-update" (or "job-update") event on
+ * document (detail = the run or job).
  *
  * It listens on the WebSocket and, whenever the socket is down, polls the state URL instead
  * while reconnecting with backoff.
@@ -25,6 +28,7 @@
   var stateUrl = root.getAttribute("data-state-url");
   var pollMs = parseInt(root.getAttribute("data-poll-ms") || "2000", 10);
   var seen = {};
+  var seenJobs = {};
   var socket = null;
   var pollTimer = null;
   var reconnectDelay = 1000;
@@ -37,20 +41,26 @@
     return Math.floor(seconds / 3600) + "h " + Math.floor((seconds % 3600) / 60) + "m";
   }
 
+  function stamp(value) {
+    return value ? value.replace("T", " ").slice(0, 19) + " UTC" : "—";
+  }
+
   function fieldText(run, name) {
     switch (name) {
       case "counts": return run.total ? run.current + " / " + run.total : (run.current ? String(run.current) : "");
       case "eta": return run.status === "running" && run.eta_seconds !== null ? "ETA " + duration(run.eta_seconds) : "";
       case "rate": return run.rate ? run.rate + "/s" : "";
       case "percent": return run.percent !== null && run.percent !== undefined ? run.percent + "%" : "";
-      case "finished_at": return run.finished_at ? run.finished_at.replace("T", " ").slice(0, 19) + " UTC" : "—";
+      case "finished_at": return stamp(run.finished_at);
+      case "started_at": return stamp(run.started_at);
+      case "duration": return run.duration_seconds !== null && run.duration_seconds !== undefined ? duration(run.duration_seconds) : "";
       default: return run[name] === null || run[name] === undefined ? "" : String(run[name]);
     }
   }
 
-  function render(element, run) {
+  function render(element, run, idAttribute) {
     element.setAttribute("data-run-status", run.status);
-    element.setAttribute("data-run-id", String(run.id));
+    element.setAttribute(idAttribute || "data-run-id", String(run.id));
     var fields = element.querySelectorAll("[data-run-field]");
     for (var i = 0; i < fields.length; i++) {
       var field = fields[i];
@@ -58,7 +68,11 @@
       if (name === "bar") {
         var total = run.total || 1;
         field.max = total;
-        field.value = run.status === "completed" ? total : Math.min(run.current || 0, total);
+        if (run.status === "running" && !run.total) {
+          field.removeAttribute("value");  // indeterminate: no count to show yet
+        } else {
+          field.value = run.status === "completed" ? total : Math.min(run.current || 0, total);
+        }
       } else {
         field.textContent = fieldText(run, name);
       }
@@ -79,9 +93,22 @@
     document.dispatchEvent(new CustomEvent("run-update", { detail: run }));
   }
 
+  function applyJob(job) {
+    var last = seenJobs[job.kind];
+    if (last && (last.id > job.id || (last.id === job.id && last.updated > job.updated))) { return; }
+    seenJobs[job.kind] = job;
+    var elements = root.querySelectorAll('[data-job-kind="' + job.kind + '"]');
+    for (var i = 0; i < elements.length; i++) { render(elements[i], job, "data-job-id"); }
+    document.dispatchEvent(new CustomEvent("job-update", { detail: job }));
+  }
+
   function handle(message) {
-    if (message.type === "snapshot") { message.runs.forEach(apply); }
+    if (message.type === "snapshot") {
+      message.runs.forEach(apply);
+      (message.jobs || []).forEach(applyJob);
+    }
     else if (message.type === "run") { apply(message.run); }
+    else if (message.type === "job") { applyJob(message.job); }
   }
 
   function connection(text) {
@@ -127,6 +154,8 @@
     };
   }
 
-  window.kgProgress = { apply: apply, poll: poll, socket: function () { return socket; } };
+  window.kgProgress = {
+    apply: apply, applyJob: applyJob, poll: poll, socket: function () { return socket; }
+  };
   connect();
 })();

@@ -103,3 +103,20 @@ def test_state_json_is_the_socket_snapshot(client):
     assert data["type"] == "snapshot"
     assert [(r["id"], r["status"]) for r in data["runs"]] == [(run.pk, "running")]
     assert "error" not in data["runs"][0]
+
+
+def test_page_and_state_json_show_the_latest_score_recompute(client, staff):
+    from django.utils import timezone
+
+    from genes.models import ScoreRun
+
+    ScoreRun.objects.create(started_at=timezone.now(), finished_at=timezone.now(), genes_scored=5)
+    latest = ScoreRun.objects.create(
+        started_at=timezone.now(), finished_at=timezone.now(), genes_scored=12
+    )
+    client.force_login(staff)
+    html = client.get(reverse("pipeline-live")).content.decode()
+    assert f'data-job-kind="score" data-run-status="completed" data-job-id="{latest.pk}"' in html
+    assert "12 genes scored" in html
+    jobs = client.get(reverse("pipeline-live-state")).json()["jobs"]
+    assert [(job["key"], job["status"]) for job in jobs] == [(f"score:{latest.pk}", "completed")]
