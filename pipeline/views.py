@@ -1,4 +1,9 @@
-"""The public /sources/ page: what each source contributes, its filters, last run and counts."""
+"""The public /sources/ page: what each source contributes, its filters, last run and counts.
+
+Each source's row also carries the status of its latest run (pending, running, failed...),
+rendered by the server and kept live by static/pipeline/progress.js over ws/progress/ (or by
+polling the live state JSON when the socket is down).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from django.shortcuts import render
 
 from genes.models import Evidence, SourceKey
 from genes.views.evidence import humanise
+from pipeline.events import run_states_list
 from pipeline.models import RunStatus, SourceRun
 from pipeline.sources.config import source_config
 from pipeline.sources.registry import UPLOAD_SOURCES
@@ -55,11 +61,21 @@ def _last_runs() -> dict[str, SourceRun]:
     return latest
 
 
+def _latest_states() -> dict[str, dict[str, Any]]:
+    """The latest run of each source, whatever its status, as the live event payload."""
+    latest: dict[str, dict[str, Any]] = {}
+    for state in run_states_list():
+        if state["source"] not in latest or state["id"] > latest[state["source"]]["id"]:
+            latest[state["source"]] = state
+    return latest
+
+
 def source_overview(request: HttpRequest) -> HttpResponse:
     gene_counts = dict(
         Evidence.objects.values_list("source").annotate(genes=Count("gene_id")).order_by()
     )
     runs = _last_runs()
+    states = _latest_states()
     sources = [
         {
             "key": key.value,
@@ -68,6 +84,7 @@ def source_overview(request: HttpRequest) -> HttpResponse:
             "uploaded": key.value in UPLOAD_SOURCES,
             "filters": _filters(key.value),
             "run": runs.get(key.value),
+            "state": states.get(key.value),
             "genes": gene_counts.get(key.value, 0),
         }
         for key in SourceKey
