@@ -170,7 +170,8 @@ class HPOSource(EvidenceSource):
                 continue
             ncbi_id = cells[index["ncbi_id"]].strip()
             if not ncbi_id.isdigit():
-                raise SourceFormatError(f"{name}: line {number}: NCBI gene id {ncbi_id!r}")
+                shown = ncbi_id if len(ncbi_id) <= 40 else f"{ncbi_id[:40]}… ({len(ncbi_id)} chars)"
+                raise SourceFormatError(f"{name}: line {number}: NCBI gene id {shown!r}")
             gene = genes.setdefault(ncbi_id, _Gene(symbol=cells[index["symbol"]].strip()))
             gene.terms[current] = ontology.terms[current].name
             if disease_at is not None and cells[disease_at].strip() not in ("", "-"):
