@@ -4,8 +4,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from kidney_genetics import views
+from kidney_genetics.metrics import metrics_view
 
 urlpatterns = [
+    path("metrics", metrics_view, name="metrics"),
     path("api/ping/", views.ping, name="ping"),
     path("api/health/", views.health, name="health"),
     path("api/version/", views.version, name="version"),

@@ -1,0 +1,80 @@
+"""Users in each role (with passwords and API tokens), a scored gene, a clean cache."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.cache import cache
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from curation.roles import CURATOR, VIEWER
+from genes.models import Evidence, Gene, GeneScore, SourceKey, Tier
+
+PASSWORD = "Very-Secret-Pass-7391"
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    """Throttle counters and axes state live in the cache and the database; start empty."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def make_user(username: str, role: str | None = None, *, staff: bool = True) -> User:
+    user = User.objects.create_user(username, password=PASSWORD, is_staff=staff)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def curator(db) -> User:
+    return make_user("cora_curator", CURATOR)
+
+
+@pytest.fixture
+def viewer(db) -> User:
+    return make_user("vic_viewer", VIEWER)
+
+
+@pytest.fixture
+def member(db) -> User:
+    """Logged in, but neither staff nor in a role."""
+    return make_user("mia_member", staff=False)
+
+
+@pytest.fixture
+def superuser(db) -> User:
+    return User.objects.create_superuser("root_admin", password=PASSWORD)
+
+
+@pytest.fixture
+def token_of():
+    def token(user: User) -> str:
+        return Token.objects.get_or_create(user=user)[0].key
+
+    return token
+
+
+@pytest.fixture
+def scored_gene(db) -> Gene:
+    gene = Gene.objects.create(hgnc_id=9008, symbol="PKD1", name="polycystin 1")
+    Evidence.objects.create(
+        gene=gene, source=SourceKey.PANELAPP, panel_count=3, supporting_panel_count=2
+    )
+    GeneScore.objects.create(
+        gene=gene,
+        evidence_count=2,
+        list_count=2,
+        source_count_percentile=1.0,
+        high_evidence=True,
+        score=80.0,
+        source_count=2,
+        tier=Tier.COMPREHENSIVE_SUPPORT,
+        sources_with_data=7,
+        computed_at=timezone.now(),
+        panelapp_score=0.8,
+    )
+    return gene
