@@ -56,6 +56,7 @@ def shared_database(transactional_db, tmp_path) -> Iterator[str]:
     finally:
         connections.close_all()
         settings_dict["NAME"] = memory_name
+        connection.ensure_connection()  # reopen before the keeper lets go of the database
         keeper.close()
 
 
