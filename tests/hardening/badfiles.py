@@ -39,7 +39,11 @@ def truncated_mid_row(content: bytes) -> bytes:
     lines = _lines(content)
     keep = max(_first_data_line(lines) + 1, len(lines) // 2)
     cut_line = lines[keep] if keep < len(lines) else lines[-1]
-    return b"".join(lines[:keep]) + cut_line[: max(1, len(cut_line) // 3)]
+    # Cut just after the first delimiter, so the row is visibly short (a cut inside the last
+    # field of a full-width row is indistinguishable from a shorter value).
+    positions = [cut_line.find(mark) for mark in (b",", b"\t", b" ") if mark in cut_line]
+    cut = min(positions) + 3 if positions else max(1, len(cut_line) // 3)
+    return b"".join(lines[:keep]) + cut_line[:cut]
 
 
 def utf16(content: bytes) -> bytes:
