@@ -1,12 +1,13 @@
 """Server-side cache of the public reads, keyed by the full request and the data version.
 
-A cached response is stored under `kg:read:<data version>:<request digest>`. The request digest
+A cached response is stored under `kg:read:<database marks>:<request digest>`. The request digest
 covers the scheme, host, path, the query string (parameters sorted by name, repeated values kept
 in order) and the headers a response varies on (`HX-Request`, `Accept`). The data version is
 read from the database on every request — one query of indexed `MAX()`es over the tables whose
 latest row marks new public data (score recomputes, source runs, curator decisions, releases,
 annotation runs, HGNC loads) — plus a counter kept in the cache that `data_version_bump()`
-raises. So the first request after a run, decision or release commits builds a fresh response,
+raises (fetched with the entry in one round trip and compared with the one stored in it).
+So the first request after a run, decision or release commits builds a fresh response,
 whichever process committed it, and stale entries simply age out.
 
 Never cached: anything but a 200, streamed responses (exports), responses that set cookies,
@@ -98,20 +99,17 @@ def data_version_bump() -> None:
         try:
             cache.incr(COUNTER_KEY)
         except ValueError:
-            cache.set(COUNTER_KEY, 1, timeout=None)
+            cache.set(COUNTER_KEY, time.time_ns(), timeout=None)
 
     _cache_call(bump)
 
 
-def data_version_token() -> str | None:
-    """The current data version as a short digest, or None when the cache is unavailable."""
-    counter = _cache_call(lambda: cache.get(COUNTER_KEY, 0))
-    if counter is None:
-        return None
+def data_version_marks() -> str:
+    """The database's part of the data version: a digest of the newest mark of each table."""
     with connection.cursor() as cursor:
         cursor.execute(_version_sql())
         marks = cursor.fetchone()
-    text = "|".join(str(mark) for mark in (*marks, counter))
+    text = "|".join(str(mark) for mark in marks)
     return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
 
@@ -148,18 +146,18 @@ def _response_storable(response: HttpResponseBase) -> bool:
     )
 
 
-def _store(key: str, response: HttpResponse) -> None:
+def _store(key: str, counter: int, response: HttpResponse) -> None:
     if not _response_storable(response):
         return
     headers = [
         (name, value) for name, value in response.items() if name.lower() not in STORED_HEADER_SKIP
     ]
-    entry = (response.status_code, headers, response.content)
+    entry = (counter, response.status_code, headers, response.content)
     _cache_call(lambda: cache.set(key, entry, timeout=cache_seconds()))
 
 
-def _replay(entry: tuple[int, list[tuple[str, str]], bytes]) -> HttpResponse:
-    status, headers, content = entry
+def _replay(entry: tuple[int, int, list[tuple[str, str]], bytes]) -> HttpResponse:
+    _, status, headers, content = entry
     response = HttpResponse(content, status=status)
     for name, value in headers:
         response[name] = value
@@ -168,21 +166,27 @@ def _replay(entry: tuple[int, list[tuple[str, str]], bytes]) -> HttpResponse:
 
 
 def _cached_call(request: Any, call: Callable[[], HttpResponseBase]) -> HttpResponseBase:
+    """One database query (the version marks) and one cache round trip (bump counter + entry)."""
     if not _request_cacheable(request):
         return call()
-    version = data_version_token()
-    if version is None:
+    key = request_key(request, data_version_marks())
+    found = _cache_call(lambda: cache.get_many([COUNTER_KEY, key]))
+    if found is None:
         return call()
-    key = request_key(request, version)
-    entry = _cache_call(lambda: cache.get(key))
-    if entry is not None:
+    counter = found.get(COUNTER_KEY)
+    if counter is None:
+        # A lost counter must not revive entries stored under an older value of it.
+        counter = time.time_ns()
+        _cache_call(lambda: cache.add(COUNTER_KEY, counter, timeout=None))
+    entry = found.get(key)
+    if entry is not None and entry[0] == counter:
         return _replay(entry)
     response = call()
     response[CACHE_HEADER] = "miss"
     if hasattr(response, "add_post_render_callback") and not response.is_rendered:
-        response.add_post_render_callback(lambda rendered: _store(key, rendered))
+        response.add_post_render_callback(lambda rendered: _store(key, counter, rendered))
     elif isinstance(response, HttpResponse):
-        _store(key, response)
+        _store(key, counter, response)
     return response
 
 

@@ -222,3 +222,16 @@ def test_cache_failure_pauses_caching_then_recovers(scored, fail_open_throttles)
     client = Client()
     assert client.get("/api/genes/")["X-Cache"] == "miss"
     assert client.get("/api/genes/")["X-Cache"] == "hit"
+
+
+def test_lost_bump_counter_never_revives_older_entries(scored):
+    from django.core.cache import cache
+
+    from kidney_genetics.caching import COUNTER_KEY
+
+    client = Client()
+    client.get("/api/genes/")
+    data_version_bump()
+    cache.delete(COUNTER_KEY)
+    assert client.get("/api/genes/")["X-Cache"] == "miss"
+    assert client.get("/api/genes/")["X-Cache"] == "hit"
