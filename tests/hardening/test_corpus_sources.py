@@ -170,3 +170,48 @@ def test_bad_json_response_fails_run_and_keeps_database(ledger, tmp_path, case):
     content = bad(good) if callable(bad) else bad
     directory = _snapshot_copy(tmp_path, source, name, content)
     _run_failed(ledger, source, directory, *words)
+
+
+def _manifest_edit(directory: Path, change: Callable[[dict], object]) -> None:
+    path = directory / "manifest.json"
+    path.write_text(json.dumps(change(json.loads(path.read_text()))))
+
+
+def _drop_first_page(entries: dict) -> dict:
+    """Without the first list page (PanelApp) or the only download (ClinGen)."""
+    return {url: name for url, name in entries.items() if "page=1" not in url and "/kb/" not in url}
+
+
+def _escape(entries: dict) -> dict:
+    return {url: "../../../../etc/passwd" for url in entries}
+
+
+def _missing_file(entries: dict) -> dict:
+    return {url: f"gone/{name}" for url, name in entries.items()}
+
+
+MANIFEST_CASES = {
+    "broken_json": (b'{"https://example.org/": ', ("manifest", "JSON")),
+    "not_an_object": (lambda entries: list(entries), ("manifest",)),
+    "missing_entry": (_drop_first_page, ("no entry", "page=1")),
+    "path_escapes": (_escape, ("outside",)),
+    "file_missing": (_missing_file, ("missing",)),
+    "absent": (None, ("manifest.json",)),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MANIFEST_CASES))
+@pytest.mark.parametrize("source", ["clingen", "panelapp"])
+def test_bad_snapshot_manifest_fails_run_and_keeps_database(ledger, tmp_path, source, case):
+    directory = tmp_path / source
+    shutil.copytree(SNAPSHOTS / source, directory)
+    change, words = MANIFEST_CASES[case]
+    if change is None:
+        (directory / "manifest.json").unlink()
+    elif isinstance(change, bytes):
+        (directory / "manifest.json").write_bytes(change)
+    else:
+        _manifest_edit(directory, change)
+    if case == "missing_entry" and source == "clingen":
+        words = ("no entry", "gene-validity/download")
+    _run_failed(ledger, source, directory, *words)
