@@ -378,13 +378,7 @@ def profile(port: int, processes: list, urls: list[str], args: argparse.Namespac
             frames = [_frame_name(frame) for frame in stack.split(";")]
             total += int(count)
             leaves[frames[-1]] += int(count)
-            inclusive.update(
-                {
-                    frame: int(count)
-                    for frame in set(frames)
-                    if str(REPO_DIR) in frame and ".venv" not in frame
-                }
-            )
+            inclusive.update({frame: int(count) for frame in set(frames) if _project_frame(frame)})
     print(f"\n== py-spy (--gil, on-CPU samples of all workers): {total} samples")
     print("project code, inclusive:")
     for frame, count in inclusive.most_common(args.profile_lines):
@@ -399,6 +393,14 @@ def _frame_name(frame: str) -> str:
     """`function (path:line)` → `path function`, so lines of one function count once."""
     function, _, location = frame.partition(" (")
     return f"{location.rsplit(':', 1)[0]} {function}"
+
+
+def _project_frame(frame: str) -> bool:
+    """daphne runs from the repository, so py-spy names project files relative to it."""
+    path = frame.split(" ", 1)[0]
+    if path.startswith(str(REPO_DIR)):
+        return "/.venv/" not in path
+    return not path.startswith(("/", "<"))
 
 
 def main() -> None:
