@@ -1,0 +1,111 @@
+"""Schemathesis against /api/schema/, in-process (WSGI) on the demo snapshot.
+
+Every operation the schema documents is called with generated parameters and bodies (bounded
+examples): no response may be a 500, and every response must match the schema (status code
+documented, body and content type as declared). Anonymous clients: writes must refuse cleanly.
+"""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from django.core.cache import cache
+from django.core.handlers.wsgi import WSGIHandler
+from hypothesis import HealthCheck, given, settings
+from schemathesis import checks
+from schemathesis.checks import Failure, FailureGroup
+
+pytestmark = pytest.mark.django_db
+
+
+MAX_EXAMPLES = 25
+# What the issue asks: no server errors, and responses as the schema documents them.
+# (positive_data_acceptance is left out: a schema-valid login with wrong credentials may be
+# refused; that is business validation, not a schema mismatch.)
+CONFORMANCE = [
+    checks.not_a_server_error,
+    checks.status_code_conformance,
+    checks.content_type_conformance,
+    checks.response_schema_conformance,
+    checks.response_headers_conformance,
+]
+
+
+def _operations():
+    schema = schemathesis.openapi.from_wsgi("/api/schema/", WSGIHandler())
+    return [result.ok() for result in schema.get_all_operations()]
+
+
+def _problem(case, response) -> str | None:
+    """What is wrong with one response, or None."""
+    where = f"{case.method} {case.formatted_path} query={case.query} body={case.body!r:.200}"
+    if response.status_code >= 500:
+        return f"{where} → {response.status_code}: {response.text[:300]}"
+    try:
+        case.validate_response(response, checks=CONFORMANCE)
+    except (AssertionError, FailureGroup, Failure) as error:
+        return f"{where} → {response.status_code}: {str(error)[:600]}"
+    return None
+
+
+# Schema mismatches found by this test and reported to the API owners (genes/api, curation/api,
+# pipeline/api, annotations/api are theirs). Listed, not hidden: the test fails when one of them
+# is fixed (so the entry is removed) and when any other operation breaks.
+KNOWN_SCHEMA_MISMATCHES = {
+    "POST /api/auth/token/": "400 for wrong credentials is not documented",
+    "POST /api/decisions/": "403 for anonymous writes is not documented",
+    "POST /api/runs/": "403 for anonymous writes is not documented",
+    "POST /api/uploads/": "403 for anonymous writes is not documented",
+    "GET /api/genes/": "classic_flags values may be null; pagination links are relative/absolute "
+    "differently from the documented schema",
+    "GET /api/genes/{identifier}/annotations/": "404 for an unknown gene is not documented",
+    "GET /api/network/": "400 for a bad parameter is not documented",
+    "GET /api/releases/{version}/": "404 for an unknown release is not documented",
+    "GET /api/releases/{version}/download/{name}": "404 for an unknown file is not documented",
+    "GET /api/sources/": "documented as an array, returns a {data: [...]} document",
+}
+
+
+def test_api_never_fails_and_conforms_to_its_schema(demo_loaded):
+    """Every documented operation, fuzzed; problems are collected and reported together."""
+    problems: dict[str, str] = {}
+    operations = _operations()
+    assert len(operations) >= 10, "the schema documents suspiciously few operations"
+    for operation in operations:
+        problem = _fuzz(operation)
+        if problem:
+            problems[operation.label] = problem
+    server_errors = {label: text for label, text in problems.items() if "→ 5" in text}
+    assert not server_errors, _report(server_errors)
+    unknown = {
+        label: text for label, text in problems.items() if label not in KNOWN_SCHEMA_MISMATCHES
+    }
+    assert not unknown, _report(unknown)
+    fixed = sorted(set(KNOWN_SCHEMA_MISMATCHES) - set(problems))
+    assert not fixed, f"fixed, remove from KNOWN_SCHEMA_MISMATCHES: {fixed}"
+
+
+def _fuzz(operation) -> str | None:
+    """The first problem Hypothesis finds for one operation (deterministic examples)."""
+    found: list[str] = []
+
+    @settings(
+        max_examples=MAX_EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=operation.as_strategy())
+    def check(case):
+        cache.clear()  # throttle counters live in the cache; this is not a rate-limit test
+        problem = _problem(case, case.call())
+        if problem and not found:
+            found.append(problem)
+
+    check()
+    return found[0] if found else None
+
+
+def _report(problems: dict[str, str]) -> str:
+    return "\n\n".join(f"{label}:\n  {text}" for label, text in problems.items())
