@@ -11,6 +11,7 @@ class CurationConfig(AppConfig):
         from curation.roles import roles_sync_after_migrate
         from curation.selectors import decision_section_payloads, release_latest_summary
         from genes.extensions import register_gene_section, register_home_block
+        from pipeline.jobs import job_source_register
 
         register_gene_section(
             "curator_decision",
@@ -21,6 +22,14 @@ class CurationConfig(AppConfig):
         )
         register_home_block(
             "latest_release", release_latest_summary, template="curation/_home_release.html"
+        )
+        job_source_register(
+            kind="release",
+            label="Release publish",
+            model="curation.Release",
+            finished_field="published_at",
+            filters={"status": "published"},
+            message="release {version} published",
         )
         post_migrate.connect(
             roles_sync_after_migrate, sender=self, dispatch_uid="curation_roles_sync"

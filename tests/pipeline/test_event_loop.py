@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import os
 import time
 
 from asgiref.sync import async_to_sync
@@ -116,7 +117,8 @@ def test_no_callback_is_delayed_beyond_50ms_while_a_worker_process_ingests(
         f"\nevent loop lag while a worker process ingested {len(SOURCES) * PASSES} runs "
         f"({elapsed:.1f}s incl. start-up): max {worst * 1000:.1f} ms, median "
         f"{sorted(lags)[len(lags) // 2] * 1000:.2f} ms over {len(lags)} ticks; "
-        f"{len(received)} events received by {CLIENTS} clients"
+        f"{len(received)} events received by {CLIENTS} clients; load average "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
     )
     completed = SourceRun.objects.filter(status=RunStatus.COMPLETED)
     assert completed.count() == len(SOURCES) * PASSES

@@ -30,7 +30,9 @@ ORIGIN = [(b"origin", b"http://testserver")]
 
 @pytest.fixture
 def release_jobs():
-    """Releases registered the way curation's AppConfig.ready() would (pipeline cannot)."""
+    """Releases registered the way curation's AppConfig.ready() does; the registry is left
+    as it was found (the real registration, if curation made one, is restored)."""
+    registered = jobs._sources.get("release")
     source = job_source_register(
         kind="release",
         label="Release publish",
@@ -41,6 +43,16 @@ def release_jobs():
     )
     yield source
     job_source_unregister("release")
+    if registered is not None:
+        job_source_register(
+            kind=registered.kind,
+            label=registered.label,
+            model=registered.model,
+            finished_field=registered.finished_field,
+            started_field=registered.started_field,
+            filters=registered.filters,
+            message=registered.message,
+        )
 
 
 def _release(*, published: bool, version: str = "2026.11.22"):
@@ -86,6 +98,13 @@ def test_only_published_releases_are_release_jobs(release_jobs):
     assert (job["key"], job["status"]) == (f"release:{release.pk}", "completed")
     assert job["message"] == "release 2026.11.22 published"
     assert job["label"] == "Release publish"
+
+
+def test_curation_registers_release_publishes_as_jobs():
+    kinds = {source.kind: source for source in jobs.job_sources()}
+    assert kinds["score"].model == "genes.ScoreRun"
+    assert kinds["release"].model == "curation.Release"
+    assert kinds["release"].filters == {"status": "published"}
 
 
 def test_unregistered_release_source_is_forgotten(release_jobs):
@@ -194,3 +213,22 @@ def test_job_events_from_the_channel_layer_are_relayed_once():
     first, duplicate = async_to_sync(body)()
     assert first == payload
     assert not duplicate
+
+
+def test_publishing_a_release_through_curation_announces_one_finished_job(monkeypatch):
+    """The real service: drafts are no jobs; the publish is announced once it commits."""
+    from django.contrib.auth.models import Group, User
+
+    from curation import services
+
+    layer = FakeLayer()
+    monkeypatch.setattr(jobs, "get_channel_layer", lambda: layer)
+    admin = User.objects.create_user("ada", password="x", is_staff=True)
+    admin.groups.add(Group.objects.get(name="Admin"))
+    draft = services.release_draft_create(title="Autumn", user=admin)
+    assert layer.sent == [] and job_states_list() == []
+    release = services.release_publish(release=draft, user=admin)
+    (announced,) = [message["job"] for _, message in layer.sent]
+    assert (announced["key"], announced["status"]) == (f"release:{release.pk}", "completed")
+    assert announced["message"] == f"release {release.version} published"
+    assert announced in job_states_list()
