@@ -3,6 +3,8 @@
     .venv/bin/python bench/bench_websocket.py                 # embedded default (SQLite, relay)
     .venv/bin/python bench/bench_websocket.py --redis         # PostgreSQL `rt` + Redis DB 3
 
+BENCH_DATABASE_URL and BENCH_REDIS_URL choose another PostgreSQL database / Redis DB for --redis.
+
 This process plays the worker: it writes progress to a SourceRun through the real
 `run_progress_update` (which also publishes to Redis when configured). Latency is measured
 from the row's write time (`updated` in the event) to receipt by each client, so on the
@@ -43,8 +45,11 @@ def _cpu_seconds(pid: int) -> float:
 def _environment(args: argparse.Namespace, workdir: Path) -> dict[str, str]:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "kidney_genetics.settings"}
     if args.redis:
-        env["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/rt"
-        env["REDIS_URL"] = "redis://127.0.0.1:6379/3?socket_timeout=15&max_connections=2000"
+        env["DATABASE_URL"] = os.environ.get(
+            "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/rt"
+        )
+        redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
+        env["REDIS_URL"] = f"{redis_url}?socket_timeout=15&max_connections=2000"
     else:
         env["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
         env.pop("REDIS_URL", None)
