@@ -17,6 +17,7 @@ from annotations.loaders.base import Progress
 from annotations.matching import GeneMatcher
 from annotations.models import AnnotationRun, Provider, RunStatus
 from annotations.ppi import ppi_scores_write
+from kidney_genetics.caching import data_version_bump
 from kidney_genetics.fetching import Fetcher, FetchError
 
 logger = logging.getLogger(__name__)
@@ -78,7 +79,10 @@ def annotation_run_all(*, snapshot: Path | None = None, progress_for=None) -> li
 @transaction.atomic
 def ppi_scores_recompute() -> int:
     """Refresh PPI scores after evidence scores changed, without re-reading STRING."""
-    return ppi_scores_write()
+    written = ppi_scores_write()
+    # No AnnotationRun marks this change, so cached reads learn of it through the counter.
+    transaction.on_commit(data_version_bump)
+    return written
 
 
 def _fail(run: AnnotationRun, message: str) -> None:

@@ -29,7 +29,9 @@ SENSITIVE_NAME = (
 )
 # key=value, key: value, "key": "value" (JSON/dict reprs), with the key sensitive.
 _PAIR = re.compile(
-    rf"""(?P<key>["']?[\w-]*{SENSITIVE_NAME}[\w-]*["']?\s*[=:]\s*)"""
+    # Bounded name parts: unbounded `[\w-]*` on both sides backtracks quadratically over
+    # long word runs (11 s for a 10k-character message).
+    rf"""(?P<key>["']?[\w-]{{0,40}}{SENSITIVE_NAME}[\w-]{{0,40}}["']?\s*[=:]\s*)"""
     r"""(?P<value>"[^"]*"|'[^']*'|(?:Token|Bearer|Basic)\s+\S+|[^\s&,;}\]]+)""",
     re.IGNORECASE,
 )
@@ -47,8 +49,17 @@ _STANDARD_ATTRIBUTES = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))
 _SKIPPED_EXTRAS = {"request", "sql", "params", "args", "alias", "exc_info", "stack_info"}
 
 
+MAX_LOGGED_CHARS = 20_000
+
+
 def scrub_text(text: str) -> str:
-    """Replace values of secret-looking keys and credentials after an auth scheme."""
+    """Replace values of secret-looking keys and credentials after an auth scheme.
+
+    Messages are cut to MAX_LOGGED_CHARS first: a log line never needs a 5 MB field, and
+    scrubbing stays linear in a bounded size.
+    """
+    if len(text) > MAX_LOGGED_CHARS:
+        text = f"{text[:MAX_LOGGED_CHARS]}… [{len(text) - MAX_LOGGED_CHARS} characters cut]"
 
     def pair(match: re.Match[str]) -> str:
         return match.group("key") + REDACTED

@@ -223,8 +223,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        # Fail open: with Redis down, DRF's own throttles turn every read into a 500.
+        "kidney_genetics.caching.FailOpenAnonRateThrottle",
+        "kidney_genetics.caching.FailOpenUserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="600/minute"),
@@ -280,3 +281,7 @@ DEMO_SNAPSHOT_DIR = BASE_DIR / "demo"
 # pipeline/sources/config.py; these dictionaries override individual keys from settings.
 SCORING_OVERRIDES: dict = env.json("SCORING_OVERRIDES", default={})
 SOURCE_OVERRIDES: dict = env.json("SOURCE_OVERRIDES", default={})
+
+# Public reads are cached for this long, keyed by the full request and the data version
+# (kidney_genetics/caching.py); 0 turns the read cache off.
+READ_CACHE_SECONDS = env.int("READ_CACHE_SECONDS", default=300)
