@@ -120,3 +120,14 @@ def test_page_and_state_json_show_the_latest_score_recompute(client, staff):
     assert "12 genes scored" in html
     jobs = client.get(reverse("pipeline-live-state")).json()["jobs"]
     assert [(job["key"], job["status"]) for job in jobs] == [(f"score:{latest.pk}", "completed")]
+
+
+def test_state_json_costs_one_query_per_table_whatever_the_runs(client, django_assert_num_queries):
+    from pipeline.jobs import job_sources
+
+    for source in ("panelapp", "clingen", "gencc"):
+        for status in (RunStatus.COMPLETED, RunStatus.FAILED, RunStatus.RUNNING):
+            SourceRun.objects.create(source=source, status=status)
+    with django_assert_num_queries(1 + len(job_sources())):
+        runs = client.get(reverse("pipeline-live-state")).json()["runs"]
+    assert [run["status"] for run in runs] == ["running"] * 3  # active = latest per source
