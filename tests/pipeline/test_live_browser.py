@@ -6,7 +6,8 @@ REDIS_URL set (the PostgreSQL CI run) they use Redis for the channel layer and t
 A curator triggers a replay of the demo PanelApp snapshot from the live admin page in a
 second tab while the first tab (the live page, or the public /sources/ page) only watches:
 over the WebSocket, and, when the socket is unavailable, through the polling fallback.
-Uses Debian's /usr/bin/chromium through Playwright; skips when either is missing.
+Uses Debian's /usr/bin/chromium through Playwright; skips when either is missing. Screenshots
+of both pages go to var/screenshots/.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from tests.pipeline.shared_db import REPO_DIR, manage_command, shared_database, 
 __all__ = ["shared_database"]
 
 CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = REPO_DIR / "var" / "screenshots"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -189,6 +191,8 @@ def test_live_admin_page_shows_a_triggered_run_complete_over_the_websocket(serve
     score = page.locator('tr[data-job-kind="score"]')
     expect(score).to_have_attribute("data-run-status", "completed")
     expect(score.locator('[data-run-field="message"]')).to_contain_text("genes scored")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "pipeline-live.png"), full_page=True)
 
 
 def test_public_sources_page_falls_back_to_polling_without_a_websocket(server, browser_context):
@@ -209,4 +213,6 @@ def test_public_sources_page_falls_back_to_polling_without_a_websocket(server, b
     assert page.evaluate("window.__notReloaded") is True
     assert page.evaluate("window.__socketAttempts") >= 1
     expect(root).to_have_attribute("data-progress-mode", "polling")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator("#source-table").screenshot(path=str(SCREENSHOTS / "sources-live-status.png"))
     watcher.close()
