@@ -11,6 +11,8 @@ import pytest
 import schemathesis
 from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis import checks
 from schemathesis.checks import Failure, FailureGroup
@@ -66,7 +68,21 @@ KNOWN_SCHEMA_MISMATCHES = {
 }
 
 
-def test_api_never_fails_and_conforms_to_its_schema(demo_loaded):
+@pytest.fixture
+def keep_test_connection():
+    """Behave like Django's test Client: requests must not close the test's connection.
+
+    A bare WSGIHandler closes old connections at the end of each request, which inside the
+    test transaction (PostgreSQL, pooled) breaks the next request.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def test_api_never_fails_and_conforms_to_its_schema(demo_loaded, keep_test_connection):
     """Every documented operation, fuzzed; problems are collected and reported together."""
     problems: dict[str, str] = {}
     operations = _operations()
