@@ -69,10 +69,15 @@ def scrub_text(text: str) -> str:
 
 
 class RequestIdFilter(logging.Filter):
-    """Stamps `record.request_id` (or "-" outside a request)."""
+    """Stamps `record.request_id` (or "-" outside a request).
+
+    Django logs 4xx/5xx responses (logger `django.request`) after the middleware chain has
+    returned, so the id is also taken from the request such records carry.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = request_id_var.get()
+        request = getattr(record, "request", None)
+        record.request_id = getattr(request, "request_id", None) or request_id_var.get()
         return True
 
 
