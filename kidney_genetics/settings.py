@@ -61,6 +61,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "kidney_genetics.metrics.PrometheusBeforeMiddleware",
     "kidney_genetics.middleware.RequestIdMiddleware",
+    "kidney_genetics.db_unavailable.DatabaseUnavailableMiddleware",
     "kidney_genetics.upload_limits.UploadSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "kidney_genetics.middleware.SecurityHeadersMiddleware",
@@ -147,7 +148,12 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2},
+            # A Redis outage degrades to cache misses, never to errors on public reads.
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": 2,
+                "SOCKET_TIMEOUT": 2,
+                "IGNORE_EXCEPTIONS": True,
+            },
         }
     }
     CHANNEL_LAYERS = {

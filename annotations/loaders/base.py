@@ -98,6 +98,11 @@ def read_head(path: Path, size: int = SNIFF_BYTES) -> str:
         raise AnnotationFormatError(f"cannot read file ({error})", path=path) from error
 
 
+# No real annotation file has lines near this long; a longer one is corrupt, and reading it as
+# data would silently turn a 5 MB cell into an "unmatched gene".
+MAX_LINE_CHARS = 1_000_000
+
+
 def iter_lines(path: Path, progress: Progress | None = None) -> Iterator[tuple[int, str]]:
     """(line number, line without newline) for a plain or gzip text file, streaming."""
     size = path.stat().st_size
@@ -109,6 +114,13 @@ def iter_lines(path: Path, progress: Progress | None = None) -> Iterator[tuple[i
             for number, line in enumerate(text, start=1):
                 if progress and number % PROGRESS_EVERY_LINES == 0:
                     progress(raw.tell(), size)
+                if len(line) > MAX_LINE_CHARS:
+                    raise AnnotationFormatError(
+                        f"line is {len(line):,} characters long, over the {MAX_LINE_CHARS:,} "
+                        "limit: a corrupt file or not the expected format",
+                        path=path,
+                        line=number,
+                    )
                 yield number, line.rstrip("\r\n")
         except UnicodeDecodeError as error:
             raise AnnotationFormatError(

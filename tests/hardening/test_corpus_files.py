@@ -146,20 +146,10 @@ def _header_renamed(good: bytes, delimiter: bytes) -> bytes:
     return b"".join(lines)
 
 
-HUGE_CELL_ACCEPTED = pytest.mark.xfail(
-    strict=True,
-    reason="reported, annotations/* not ours: a 5 MB gene cell is read as an unmatched gene, "
-    "the run completes and the gene loses its annotation row (no cell-size limit)",
-)
-
-
 def _annotation_params():
     for provider in sorted(ANNOTATION_FILES):
         for corruption in sorted(ANNOTATION_CASES):
-            marks = ()
-            if corruption == "huge_field" and provider != "gtex":
-                marks = (HUGE_CELL_ACCEPTED,)
-            yield pytest.param(provider, corruption, marks=marks, id=f"{provider}-{corruption}")
+            yield pytest.param(provider, corruption, id=f"{provider}-{corruption}")
 
 
 @pytest.mark.parametrize(("provider", "corruption"), list(_annotation_params()))

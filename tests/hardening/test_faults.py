@@ -204,11 +204,6 @@ def test_database_drop_during_request_gives_clean_503_then_recovers(
     assert client.get(path).status_code == 200
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reported: settings.MIDDLEWARE (not ours) does not install "
-    "DatabaseUnavailableMiddleware (or an equivalent), so a dropped connection is a 500",
-)
 @pytest.mark.django_db
 def test_production_stack_turns_database_drop_into_503(client, monkeypatch):
     client.raise_request_exception = False
