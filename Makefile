@@ -4,7 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
-PYTEST_ARGS ?=
+# Tests run in parallel, one worker per core; a module stays on one worker so its
+# module-scoped fixtures (the demo database) are built once. PYTEST_ARGS=-n0 runs serially.
+PYTEST_ARGS ?= -n auto --dist loadfile
 
 .PHONY: run test venv install install-dev migrate demo serve worker lint bench clean
 
