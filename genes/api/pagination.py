@@ -105,7 +105,7 @@ class JsonApiPagination(BasePagination):
         ]
 
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
-        link = {"type": "string", "format": "uri", "nullable": True}
+        link = {"type": "string", "nullable": True}
         return {
             "type": "object",
             "required": ["data", "meta", "links"],

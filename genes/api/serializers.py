@@ -82,7 +82,9 @@ class ScoreSerializer(serializers.Serializer):
     def to_representation(self, score: GeneScore) -> dict[str, Any]:
         return score_attributes(score)
 
-    @extend_schema_field({"type": "object", "additionalProperties": {"type": "number"}})
+    @extend_schema_field(
+        {"type": "object", "additionalProperties": {"type": "number", "nullable": True}}
+    )
     def get_source_scores(self, score: GeneScore) -> dict[str, float | None]:
         return {source: getattr(score, field) for source, field in SOURCE_SCORE_FIELDS.items()}
 
@@ -95,7 +97,9 @@ class ScoreSerializer(serializers.Serializer):
             if getattr(score, field) is not None
         ]
 
-    @extend_schema_field({"type": "object", "additionalProperties": {"type": "boolean"}})
+    @extend_schema_field(
+        {"type": "object", "additionalProperties": {"type": "boolean", "nullable": True}}
+    )
     def get_classic_flags(self, score: GeneScore) -> dict[str, bool | None]:
         return {source: getattr(score, field) for source, field in CLASSIC_FLAG_FIELDS.items()}
 

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.urls import reverse
-from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions
@@ -25,6 +24,7 @@ from genes.extensions import gene_section_payloads
 from genes.models import Gene
 from genes.scoring import score_explanations
 from kidney_genetics.api_errors import InvalidParameter
+from kidney_genetics.api_schema import ProjectAutoSchema, data_envelope
 from kidney_genetics.caching import cached_api
 
 from .pagination import JsonApiPagination
@@ -42,7 +42,7 @@ ERROR_RESPONSE = OpenApiResponse(
 REDIRECT_KINDS = {"previous", "alias"}
 
 
-class GeneListSchema(AutoSchema):
+class GeneListSchema(ProjectAutoSchema):
     """Documents the bracketed parameters, including filters other apps register at start-up."""
 
     def get_override_parameters(self) -> list[Any]:
@@ -138,7 +138,11 @@ class GeneEvidenceView(ReadOnlyApiView):
     @extend_schema(
         operation_id="genes_evidence_list",
         description="Every source's evidence row for the gene, with details and provenance.",
-        responses={200: EvidenceSerializer(many=True), 302: None, 404: ERROR_RESPONSE},
+        responses={
+            200: data_envelope("GeneEvidenceDocument", EvidenceSerializer),
+            302: None,
+            404: ERROR_RESPONSE,
+        },
     )
     @cached_api
     def get(self, request: Request, identifier: str) -> Response:

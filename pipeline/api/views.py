@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from kidney_genetics.api_schema import data_envelope
 from kidney_genetics.caching import cached_api
 
 from . import selectors
@@ -20,7 +21,10 @@ ERROR_RESPONSE = OpenApiResponse(description='`{"errors": [...]}`')
 class SourceListView(APIView):
     renderer_classes = [JSONRenderer]
 
-    @extend_schema(operation_id="sources_list", responses={200: SourceSerializer(many=True)})
+    @extend_schema(
+        operation_id="sources_list",
+        responses={200: data_envelope("SourceListDocument", SourceSerializer)},
+    )
     @cached_api
     def get(self, request: Request) -> Response:
         summaries = selectors.source_summary_list()

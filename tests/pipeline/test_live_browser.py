@@ -179,7 +179,7 @@ def test_live_admin_page_shows_a_triggered_run_complete_over_the_websocket(serve
     expect(page.locator(badge)).to_have_text("never run")
     _record_badge(page, badge)
     _trigger_demo_panelapp(browser_context, server)
-    expect(page.locator(badge)).to_have_text("completed", timeout=60000)
+    expect(page.locator(badge)).to_have_text("completed", timeout=150_000)
     assert page.evaluate("window.__notReloaded") is True
     statuses = page.evaluate("window.__statuses")
     assert statuses[-1] == "completed" and len(statuses) >= 2, statuses
@@ -209,7 +209,7 @@ def test_public_sources_page_falls_back_to_polling_without_a_websocket(server, b
     expect(page.locator(badge)).to_have_text("never run")
     _record_badge(page, badge)
     _trigger_demo_panelapp(browser_context, server)
-    expect(page.locator(badge)).to_have_text("completed", timeout=60000)
+    expect(page.locator(badge)).to_have_text("completed", timeout=150_000)
     assert page.evaluate("window.__notReloaded") is True
     assert page.evaluate("window.__socketAttempts") >= 1
     expect(root).to_have_attribute("data-progress-mode", "polling")
