@@ -28,21 +28,30 @@ _ACCEPTED_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 
 access_logger = logging.getLogger("kidney_genetics.access")
 
+
+def style_hash(text: str) -> str:
+    """CSP source expression allowing one exact inline <style> text."""
+    return f"'sha256-{base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()}'"
+
+
 # The policy of every page and API response. Scripts and style sheets come from this site
 # only. `style-src-attr 'unsafe-inline'` remains because public templates still carry
 # style="..." attributes (see the hardening note); <style> elements and inline <script> are
-# refused. htmx 2 inserts one fixed <style> for its request indicator: its hash is allowed.
+# refused, except two fixed style texts that vendored libraries insert: htmx 2's request
+# indicator and Cytoscape's container rule (network page).
 HTMX_INDICATOR_STYLE = (
     ".htmx-indicator{opacity:0;visibility: hidden} .htmx-request .htmx-indicator, "
     ".htmx-request.htmx-indicator{opacity:1;visibility: visible;transition: opacity 200ms ease-in}"
 )
-HTMX_INDICATOR_STYLE_HASH = (
-    f"'sha256-{base64.b64encode(hashlib.sha256(HTMX_INDICATOR_STYLE.encode()).digest()).decode()}'"
-)
+CYTOSCAPE_CONTAINER_STYLE = ".__________cytoscape_container { position: relative; }"
 BASE_POLICY: dict[str, tuple[str, ...]] = {
     "default-src": ("'self'",),
     "script-src": ("'self'",),
-    "style-src": ("'self'", HTMX_INDICATOR_STYLE_HASH),
+    "style-src": (
+        "'self'",
+        style_hash(HTMX_INDICATOR_STYLE),
+        style_hash(CYTOSCAPE_CONTAINER_STYLE),
+    ),
     "style-src-attr": ("'unsafe-inline'",),
     "img-src": ("'self'", "data:"),
     "font-src": ("'self'",),
@@ -54,9 +63,16 @@ BASE_POLICY: dict[str, tuple[str, ...]] = {
 }
 # Relaxed policies, by path prefix (longest first). The Django admin (and the live pipeline
 # page inside it) writes inline <style> blocks; drf-spectacular's Swagger page starts
-# Swagger UI from an inline <script> (SpectacularSwaggerSplitView would avoid that).
+# Swagger UI from an inline <script> (SpectacularSwaggerSplitView would avoid that) and
+# Swagger UI inserts <style> elements.
 PATH_POLICY_CHANGES: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
-    ("/api/docs/", {"script-src": ("'self'", "'unsafe-inline'")}),
+    (
+        "/api/docs/",
+        {
+            "script-src": ("'self'", "'unsafe-inline'"),
+            "style-src": ("'self'", "'unsafe-inline'"),
+        },
+    ),
     ("/admin/", {"style-src": ("'self'", "'unsafe-inline'")}),
 )
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"

@@ -1,0 +1,81 @@
+"""In headless Chromium, the public pages, the API docs and the admin break no CSP rule.
+
+Uses Debian's /usr/bin/chromium through Playwright and skips cleanly without it. Each page
+records `securitypolicyviolation` events from before its first script runs.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
+RECORD_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`);
+});
+"""
+PAGES = ["/", "/genes/", "/genes/PKD1/", "/statistics/", "/sources/", "/network/"]
+PAGES += ["/releases/", "/about/", "/api/docs/", "/admin/login/"]
+STAFF_PAGES = ["/admin/", "/admin/genes/gene/", "/admin/pipeline/live/"]
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not CHROMIUM.exists() and not shutil.which("chromium"), reason="no Chromium installed"
+    ),
+]
+
+
+@pytest.fixture
+def browser_page(monkeypatch):
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = browser.new_context()
+        context.add_init_script(RECORD_VIOLATIONS)
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        yield page
+        context.close()
+        browser.close()
+
+
+def _violations(page, url: str) -> list[str]:
+    page.goto(url, wait_until="networkidle")
+    return page.evaluate("window.__cspViolations")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_public_pages_break_no_csp_rule(browser_page, live_server, scored_gene):
+    found = {path: _violations(browser_page, live_server.url + path) for path in PAGES}
+    assert not {path: items for path, items in found.items() if items}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_gene_browser_filtering_with_htmx_breaks_no_csp_rule(
+    browser_page, live_server, scored_gene
+):
+    browser_page.goto(live_server.url + "/genes/", wait_until="networkidle")
+    browser_page.fill("#gene-search", "PKD")
+    browser_page.wait_for_load_state("networkidle")
+    browser_page.wait_for_timeout(600)
+    assert browser_page.evaluate("window.__cspViolations") == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_admin_pages_break_no_csp_rule(browser_page, live_server, superuser):
+    from tests.security.conftest import PASSWORD
+
+    browser_page.goto(live_server.url + "/admin/login/")
+    browser_page.fill("#id_username", superuser.username)
+    browser_page.fill("#id_password", PASSWORD)
+    browser_page.click("input[type=submit]")
+    browser_page.wait_for_url(live_server.url + "/admin/")
+    found = {path: _violations(browser_page, live_server.url + path) for path in STAFF_PAGES}
+    assert not {path: items for path, items in found.items() if items}
