@@ -162,5 +162,11 @@ def logging_config(*, log_format: str, level: str) -> dict[str, Any]:
             }
         },
         "root": {"handlers": ["console"], "level": level},
-        "loggers": {"django.db.backends": {"level": "WARNING"}},
+        # Django's own default handlers (a plain console in DEBUG, runserver's) are removed;
+        # its records propagate to the root handler, formatted, scrubbed and stamped once.
+        "loggers": {
+            "django": {"handlers": [], "level": level, "propagate": True},
+            "django.server": {"handlers": [], "level": level, "propagate": True},
+            "django.db.backends": {"level": "WARNING"},
+        },
     }
