@@ -15,6 +15,12 @@ PASSWORD = "Very-Secret-Pass-7391"
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Hundreds of users are created per run; PBKDF2's deliberate slowness is not under test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _clean_cache():
     """Throttle counters and axes state live in the cache and the database; start empty."""
     cache.clear()
