@@ -5,7 +5,9 @@ layer, the django-q2 ORM broker and a local-memory cache. `DATABASE_URL` and `RE
 to the production parts (PostgreSQL via psycopg 3; Redis for channels, cache and the queue).
 """
 
+import os
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -142,6 +144,13 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+_TEST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if REDIS_URL and _TEST_WORKER.startswith("gw"):
+    # Parallel test workers must not share a Redis database: one worker's cache.clear()
+    # (a FLUSHDB), throttle counters or channel groups would leak into another's tests.
+    _redis = urlsplit(REDIS_URL)
+    _database = int(_redis.path.strip("/") or 0) + int(_TEST_WORKER[2:])
+    REDIS_URL = urlunsplit(_redis._replace(path=f"/{_database % 16}"))
 
 if REDIS_URL:
     CACHES = {
