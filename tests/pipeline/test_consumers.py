@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
@@ -17,14 +16,15 @@ from pipeline.consumers import relay_get
 from pipeline.events import EVENT_TYPE, RUNS_GROUP, run_event_payload
 from pipeline.models import RunStatus, SourceRun
 from pipeline.progress import run_progress_update
+from tests.pipeline.realtime_fixtures import fresh_channel_layers, run_async
 
-pytestmark = [pytest.mark.django_db(transaction=True)]
+__all__ = ["fresh_channel_layers"]
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("fresh_channel_layers"),
+]
 ORIGIN = [(b"origin", b"http://testserver")]
-
-
-def run_async(coroutine_function):
-    """Run an async test body on a fresh event loop (no pytest-asyncio needed)."""
-    return async_to_sync(coroutine_function)()
 
 
 def _connect(path: str = "/ws/progress/") -> WebsocketCommunicator:

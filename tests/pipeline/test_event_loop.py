@@ -20,15 +20,17 @@ import gc
 import os
 import time
 
-from asgiref.sync import async_to_sync
+import pytest
 from channels.testing import WebsocketCommunicator
 
 from kidney_genetics.asgi import application
 from pipeline.models import RunStatus, SourceRun
 from tests.conftest import DEMO_DIR
+from tests.pipeline.realtime_fixtures import fresh_channel_layers, run_async
 from tests.pipeline.shared_db import REPO_DIR, manage_command, shared_database, subprocess_env
 
-__all__ = ["shared_database"]
+__all__ = ["fresh_channel_layers", "shared_database"]
+pytestmark = pytest.mark.usefixtures("fresh_channel_layers")
 
 TICK_SECONDS = 0.005
 MAX_LAG_SECONDS = 0.050
@@ -107,7 +109,9 @@ def test_no_callback_is_delayed_beyond_50ms_while_a_worker_process_ingests(
     gc.collect()
     gc.freeze()
     try:
-        returncode, output, elapsed = async_to_sync(_watch_worker)(shared_database, lags, received)
+        returncode, output, elapsed = run_async(
+            lambda: _watch_worker(shared_database, lags, received)
+        )
     finally:
         gc.unfreeze()
     assert returncode == 0, output

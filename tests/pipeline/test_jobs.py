@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
@@ -23,8 +22,14 @@ from pipeline.jobs import (
     job_states_list,
     progress_snapshot,
 )
+from tests.pipeline.realtime_fixtures import fresh_channel_layers, run_async
 
-pytestmark = [pytest.mark.django_db(transaction=True)]
+__all__ = ["fresh_channel_layers"]
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("fresh_channel_layers"),
+]
 ORIGIN = [(b"origin", b"http://testserver")]
 
 
@@ -174,7 +179,7 @@ def test_clients_see_recompute_and_release_finish_without_asking(release_jobs):
         await communicator.disconnect()
         return snapshot, scores, releases
 
-    snapshot, scores, releases = async_to_sync(body)()
+    snapshot, scores, releases = run_async(body)
     assert snapshot["jobs"] == []
     assert [job["status"] for job in scores] in (["completed"], ["running", "completed"])
     assert len({job["id"] for job in scores}) == 1
@@ -210,7 +215,7 @@ def test_job_events_from_the_channel_layer_are_relayed_once():
         await communicator.disconnect()
         return first, duplicate
 
-    first, duplicate = async_to_sync(body)()
+    first, duplicate = run_async(body)
     assert first == payload
     assert not duplicate
 
