@@ -94,3 +94,13 @@ def api_client():
     from rest_framework.test import APIClient
 
     return APIClient()
+
+
+def make_role_user(username: str, role: str | None = None, *, password: str, staff: bool = True):
+    """A user in one of the curation role groups (or none): the role tests' common factory."""
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user(username, password=password, is_staff=staff)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.utils import timezone
 
 from curation.roles import ADMIN, CURATOR, VIEWER
 from genes.models import Evidence, Gene, GeneScore, SourceKey, Tier
+from tests.conftest import make_role_user
 
 PASSWORD = "a-long-Secret-pass-42"
 
@@ -23,10 +24,7 @@ def _clear_cache():
 
 
 def _make_user(username: str, role: str | None, *, staff: bool = True) -> User:
-    user = User.objects.create_user(username, password=PASSWORD, is_staff=staff)
-    if role:
-        user.groups.add(Group.objects.get(name=role))
-    return user
+    return make_role_user(username, role, password=PASSWORD, staff=staff)
 
 
 @pytest.fixture

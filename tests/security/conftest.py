@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from curation.roles import CURATOR, VIEWER
 from genes.models import Evidence, Gene, GeneScore, SourceKey, Tier
+from tests.conftest import make_role_user
 
 PASSWORD = "Very-Secret-Pass-7391"
 
@@ -29,10 +30,7 @@ def _clean_cache():
 
 
 def make_user(username: str, role: str | None = None, *, staff: bool = True) -> User:
-    user = User.objects.create_user(username, password=PASSWORD, is_staff=staff)
-    if role:
-        user.groups.add(Group.objects.get(name=role))
-    return user
+    return make_role_user(username, role, password=PASSWORD, staff=staff)
 
 
 @pytest.fixture
