@@ -32,7 +32,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
 logger = logging.getLogger(__name__)
 
@@ -80,8 +79,9 @@ def _version_sql() -> str:
     return _state["sql"]
 
 
-def _cache_call(operation: Callable[[], Any], default: Any = None) -> Any:
-    """Run one cache operation; on failure log it, pause caching briefly, return `default`."""
+def cache_call(operation: Callable[[], Any], default: Any = None) -> Any:
+    """Run one cache operation; on failure log it, pause cache use briefly, return `default`
+    (so a dead Redis costs one refused connection every few seconds, not one per request)."""
     if time.monotonic() < _state["paused_until"]:
         return default
     try:
@@ -101,7 +101,7 @@ def data_version_bump() -> None:
         except ValueError:
             cache.set(COUNTER_KEY, time.time_ns(), timeout=None)
 
-    _cache_call(bump)
+    cache_call(bump)
 
 
 def data_version_marks() -> str:
@@ -153,7 +153,7 @@ def _store(key: str, counter: int, response: HttpResponse) -> None:
         (name, value) for name, value in response.items() if name.lower() not in STORED_HEADER_SKIP
     ]
     entry = (counter, response.status_code, headers, response.content)
-    _cache_call(lambda: cache.set(key, entry, timeout=cache_seconds()))
+    cache_call(lambda: cache.set(key, entry, timeout=cache_seconds()))
 
 
 def _replay(entry: tuple[int, int, list[tuple[str, str]], bytes]) -> HttpResponse:
@@ -170,14 +170,14 @@ def _cached_call(request: Any, call: Callable[[], HttpResponseBase]) -> HttpResp
     if not _request_cacheable(request):
         return call()
     key = request_key(request, data_version_marks())
-    found = _cache_call(lambda: cache.get_many([COUNTER_KEY, key]))
+    found = cache_call(lambda: cache.get_many([COUNTER_KEY, key]))
     if found is None:
         return call()
     counter = found.get(COUNTER_KEY)
     if counter is None:
         # A lost counter must not revive entries stored under an older value of it.
         counter = time.time_ns()
-        _cache_call(lambda: cache.add(COUNTER_KEY, counter, timeout=None))
+        cache_call(lambda: cache.add(COUNTER_KEY, counter, timeout=None))
     entry = found.get(key)
     if entry is not None and entry[0] == counter:
         return _replay(entry)
@@ -209,20 +209,3 @@ def cached_api(method: Callable[..., HttpResponseBase]) -> Callable[..., HttpRes
         return _cached_call(request, lambda: method(self, request, *args, **kwargs))
 
     return wrapper
-
-
-class FailOpenAnonRateThrottle(AnonRateThrottle):
-    """DRF's anonymous rate limit, letting requests through while the cache is unreachable
-    (DRF's own throttle raises, turning every API read into a 500 when Redis is down)."""
-
-    def allow_request(self, request: Any, view: Any) -> bool:
-        parent = super().allow_request
-        return _cache_call(lambda: parent(request, view), default=True)
-
-
-class FailOpenUserRateThrottle(UserRateThrottle):
-    """DRF's per-user rate limit, failing open like `FailOpenAnonRateThrottle`."""
-
-    def allow_request(self, request: Any, view: Any) -> bool:
-        parent = super().allow_request
-        return _cache_call(lambda: parent(request, view), default=True)

@@ -237,11 +237,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_THROTTLE_CLASSES": [
-        # Fail open: with Redis down, DRF's own throttles turn every read into a 500.
-        "kidney_genetics.caching.FailOpenAnonRateThrottle",
-        "kidney_genetics.caching.FailOpenUserRateThrottle",
-    ],
+    # One counter per client per window, failing open when Redis is down (see the module).
+    "DEFAULT_THROTTLE_CLASSES": ["kidney_genetics.throttling.ClientRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="600/minute"),
         "user": env.str("API_THROTTLE_USER", default="3000/minute"),
