@@ -11,7 +11,7 @@ from django.urls import reverse
 from annotations.config import annotation_setting
 from genes.models import Tier
 
-# Colours match the tier badges in static/css/site.css.
+# Node colours for the drawing; they match the tier badges (.tier-<value>) in static/css/site.css.
 TIER_COLOURS = {
     Tier.COMPREHENSIVE_SUPPORT: "#0d5c2f",
     Tier.MULTI_SOURCE_SUPPORT: "#1f7a47",
@@ -33,7 +33,7 @@ def network_page(request: HttpRequest) -> HttpResponse:
         "min_score": min_score,
         "max_genes": annotation_setting("network_max_genes"),
         "api_url": f"{reverse('api-network')}?{urlencode(query)}",
-        "tiers": [(tier.value, tier.label, TIER_COLOURS[tier]) for tier in Tier],
+        "tiers": [(tier.value, tier.label) for tier in Tier],
         "tier_colours": {tier.value: colour for tier, colour in TIER_COLOURS.items()},
     }
     return render(request, "annotations/network.html", context)

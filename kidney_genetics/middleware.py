@@ -35,10 +35,10 @@ def style_hash(text: str) -> str:
 
 
 # The policy of every page and API response. Scripts and style sheets come from this site
-# only. `style-src-attr 'unsafe-inline'` remains because public templates still carry
-# style="..." attributes (see the hardening note); <style> elements and inline <script> are
-# refused, except two fixed style texts that vendored libraries insert: htmx 2's request
-# indicator and Cytoscape's container rule (network page).
+# only. Inline <script>, style="..." attributes and <style> elements are refused (no
+# 'unsafe-inline' anywhere; style-src-attr falls back to style-src), except two fixed style
+# texts that vendored libraries insert: htmx 2's request indicator and Cytoscape's container
+# rule (network page). Scripts may still set element.style (CSSOM), which CSP does not govern.
 HTMX_INDICATOR_STYLE = (
     ".htmx-indicator{opacity:0;visibility: hidden} .htmx-request .htmx-indicator, "
     ".htmx-request.htmx-indicator{opacity:1;visibility: visible;transition: opacity 200ms ease-in}"
@@ -52,7 +52,6 @@ BASE_POLICY: dict[str, tuple[str, ...]] = {
         style_hash(HTMX_INDICATOR_STYLE),
         style_hash(CYTOSCAPE_CONTAINER_STYLE),
     ),
-    "style-src-attr": ("'unsafe-inline'",),
     "img-src": ("'self'", "data:"),
     "font-src": ("'self'",),
     "connect-src": ("'self'",),
@@ -62,9 +61,10 @@ BASE_POLICY: dict[str, tuple[str, ...]] = {
     "frame-ancestors": ("'none'",),
 }
 # Relaxed policies, by path prefix (longest first). The Django admin (and the live pipeline
-# page inside it) writes inline <style> blocks; drf-spectacular's Swagger page starts
-# Swagger UI from an inline <script> (SpectacularSwaggerSplitView would avoid that) and
-# Swagger UI inserts <style> elements.
+# page inside it) writes inline <style> blocks and style="..." attributes; drf-spectacular's
+# Swagger page starts Swagger UI from an inline <script> (SpectacularSwaggerSplitView would
+# avoid that) and Swagger UI inserts <style> elements. With no style-src-attr in the policy,
+# their style-src 'unsafe-inline' covers style attributes too.
 PATH_POLICY_CHANGES: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
     (
         "/api/docs/",
@@ -130,7 +130,11 @@ class _DualMiddleware:
 
 def incoming_request_id(request: HttpRequest) -> str:
     """The caller's X-Request-ID when it is plain enough to log, else a new one."""
-    given = request.headers.get(REQUEST_ID_HEADER, "")
+    return accepted_request_id(request.headers.get(REQUEST_ID_HEADER, ""))
+
+
+def accepted_request_id(given: str) -> str:
+    """`given` when it is plain enough to log, else a new id."""
     return given if _ACCEPTED_REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
 
 

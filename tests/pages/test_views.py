@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 
 import pytest
 
@@ -174,3 +175,28 @@ def test_no_asset_is_loaded_from_another_host(client, scored_genes):
     for url in ("/", "/genes/", "/genes/PKD1/", "/statistics/", "/sources/", "/about/"):
         html = client.get(url).content.decode()
         assert not re.search(r'<(script|link|img)[^>]+(src|href)="(https?:)?//', html), url
+
+
+class _StyleAttributeFinder(HTMLParser):
+    """Collects the tags that carry a style attribute, however it is quoted or cased."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if any(name == "style" for name, _ in attrs):
+            self.tags.append(self.get_starttag_text() or tag)
+
+
+def test_public_pages_carry_no_style_attributes(client, scored_genes):
+    """The public CSP has no style-src-attr 'unsafe-inline': a style="..." would be refused."""
+    urls = ["/", "/genes/", "/genes/PKD1/", "/network/", "/statistics/", "/sources/", "/about/"]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        finder = _StyleAttributeFinder()
+        finder.feed(response.content.decode())
+        assert finder.tags == [], url
+    fragment = client.get("/genes/?tier=comprehensive_support", HTTP_HX_REQUEST="true")
+    assert "style=" not in fragment.content.decode()
