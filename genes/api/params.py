@@ -108,7 +108,11 @@ def gene_list_parameters() -> list[OpenApiParameter]:
             FORMAT,
             OpenApiTypes.STR,
             enum=list(EXPORT_FORMATS),
-            description="Stream the whole filtered result as a file instead of a JSON page.",
+            description=(
+                "Stream the whole filtered result as a file instead of a JSON page: `csv` "
+                "(text/csv), `tsv` (text/tab-separated-values) or `json` (application/json, an "
+                "array of flat rows); `page[...]` is ignored."
+            ),
         ),
     ]
     extensions = gene_list_filters()

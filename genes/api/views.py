@@ -29,6 +29,7 @@ from kidney_genetics.caching import cached_api
 
 from .pagination import JsonApiPagination
 from .params import export_format, gene_list_parameters, gene_score_filter
+from .schema import EXPORT_DISPOSITION_HEADER, GENE_LIST_RESPONSES
 from .serializers import (
     EvidenceSerializer,
     GeneListItemSerializer,
@@ -48,6 +49,11 @@ class GeneListSchema(ProjectAutoSchema):
     def get_override_parameters(self) -> list[Any]:
         return [*super().get_override_parameters(), *gene_list_parameters()]
 
+    def _get_pagination_parameters(self) -> list[dict[str, Any]]:
+        # drf-spectacular only adds page parameters when it guesses a list view, and it cannot
+        # guess one from responses given per media type (page, export rows, CSV, TSV).
+        return self._get_paginator().get_schema_operation_parameters(self.view)
+
 
 class ReadOnlyApiView(APIView):
     renderer_classes = [JSONRenderer]
@@ -66,7 +72,8 @@ class GeneListView(GenericAPIView):
 
     @extend_schema(
         operation_id="genes_list",
-        responses={200: GeneListItemSerializer(many=True), 400: ERROR_RESPONSE},
+        parameters=[EXPORT_DISPOSITION_HEADER],
+        responses={**GENE_LIST_RESPONSES, 400: ERROR_RESPONSE},
     )
     @cached_api
     def get(self, request: Request) -> Response | StreamingHttpResponse:

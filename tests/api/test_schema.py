@@ -8,6 +8,7 @@ from django.contrib.staticfiles import finders
 from drf_spectacular.validation import validate_schema
 
 from genes import extensions
+from genes.exports import EXPORT_COLUMNS, EXPORT_FORMATS
 
 GENE_LIST_PARAMETERS = {
     "filter[search]",
@@ -59,6 +60,26 @@ def test_gene_list_documents_every_parameter(api_client):
     registered = {f"filter[{name}]" for name in extensions.gene_list_filters()}
     assert set(parameters) == GENE_LIST_PARAMETERS | registered
     assert all(parameter.get("description") for parameter in parameters.values())
+
+
+@pytest.mark.django_db
+def test_gene_list_documents_the_page_and_every_export(api_client):
+    schema = fetch_schema(api_client)
+    operation = schema["paths"]["/api/genes/"]["get"]
+    parameters = {parameter["name"]: parameter for parameter in operation["parameters"]}
+    assert set(parameters["format"]["schema"]["enum"]) == set(EXPORT_FORMATS)
+    content = operation["responses"]["200"]["content"]
+    assert set(content) == {"application/json", "text/csv", "text/tab-separated-values"}
+    assert content["text/csv"]["schema"]["type"] == "string"
+    assert content["text/tab-separated-values"]["schema"]["type"] == "string"
+    components = schema["components"]["schemas"]
+    json_shapes = components["GeneListJson"]["oneOf"]
+    assert json_shapes == [
+        {"$ref": "#/components/schemas/PaginatedGeneListItemList"},
+        {"type": "array", "items": {"$ref": "#/components/schemas/GeneExportRow"}},
+    ]
+    assert components["PaginatedGeneListItemList"]["required"] == ["data", "meta", "links"]
+    assert list(components["GeneExportRow"]["properties"]) == list(EXPORT_COLUMNS)
 
 
 @pytest.mark.django_db
