@@ -1,4 +1,5 @@
-"""ASGI entry point: HTTP goes to Django, WebSockets through Channels."""
+"""ASGI entry point: HTTP goes to Django (behind the edge read cache), WebSockets through
+Channels."""
 
 import os
 
@@ -8,6 +9,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kidney_genetics.settings")
 django.setup(set_prefix=False)
 
 from kidney_genetics.asgi_handler import SyncChainASGIHandler  # noqa: E402
+from kidney_genetics.edge_cache import edge_wrapped  # noqa: E402
 
 django_asgi_app = SyncChainASGIHandler()
 
@@ -19,7 +21,7 @@ from kidney_genetics.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": edge_wrapped(django_asgi_app),
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
         ),

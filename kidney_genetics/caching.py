@@ -42,6 +42,8 @@ FAILURE_PAUSE_SECONDS = 5.0
 VARY_HEADERS = ("HTTP_HX_REQUEST", "HTTP_ACCEPT")
 STORED_HEADER_SKIP = {"set-cookie", "x-cache", "content-length"}
 CACHE_HEADER = "X-Cache"
+# Set in the ASGI scope by `kidney_genetics.edge_cache` when it will store the response itself.
+EDGE_SCOPE_MARK = "kg.edge"
 # (model label, column): the newest value of each marks a change to public data.
 VERSION_MARKS = (
     ("genes.ScoreRun", "id"),
@@ -64,7 +66,8 @@ def cache_seconds() -> int:
     return int(getattr(settings, "READ_CACHE_SECONDS", DEFAULT_SECONDS))
 
 
-def _version_sql() -> str:
+def version_sql() -> str:
+    """One query of the newest mark of each table (see VERSION_MARKS)."""
     if _state["sql"] is None:
         quote = connection.ops.quote_name
         parts = []
@@ -107,8 +110,13 @@ def data_version_bump() -> None:
 def data_version_marks() -> str:
     """The database's part of the data version: a digest of the newest mark of each table."""
     with connection.cursor() as cursor:
-        cursor.execute(_version_sql())
+        cursor.execute(version_sql())
         marks = cursor.fetchone()
+    return marks_digest(marks)
+
+
+def marks_digest(marks: tuple[Any, ...]) -> str:
+    """The version marks as a short key part; equal marks give equal digests in every process."""
     text = "|".join(str(mark) for mark in marks)
     return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
@@ -169,6 +177,11 @@ def _cached_call(request: Any, call: Callable[[], HttpResponseBase]) -> HttpResp
     """One database query (the version marks) and one cache round trip (bump counter + entry)."""
     if not _request_cacheable(request):
         return call()
+    if _edge_stores(request):
+        response = call()
+        if _response_storable(response) and not _csrf_token_used(request):
+            response[CACHE_HEADER] = "miss"
+        return response
     key = request_key(request, data_version_marks())
     found = cache_call(lambda: cache.get_many([COUNTER_KEY, key]))
     if found is None:
@@ -184,10 +197,24 @@ def _cached_call(request: Any, call: Callable[[], HttpResponseBase]) -> HttpResp
     response = call()
     response[CACHE_HEADER] = "miss"
     if hasattr(response, "add_post_render_callback") and not response.is_rendered:
-        response.add_post_render_callback(lambda rendered: _store(key, counter, rendered))
-    elif isinstance(response, HttpResponse):
+        response.add_post_render_callback(
+            lambda rendered: None if _csrf_token_used(request) else _store(key, counter, rendered)
+        )
+    elif isinstance(response, HttpResponse) and not _csrf_token_used(request):
         _store(key, counter, response)
     return response
+
+
+def _edge_stores(request: Any) -> bool:
+    """The edge cache in front (`kidney_genetics.edge_cache`) looks up and stores this read;
+    the view only marks a storable response `X-Cache: miss`."""
+    scope = getattr(request, "scope", None)
+    return bool(scope and scope.get(EDGE_SCOPE_MARK))
+
+
+def _csrf_token_used(request: Any) -> bool:
+    """The response embeds this client's CSRF token: it must never be served to another."""
+    return bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
 
 
 def cached_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:

@@ -26,6 +26,9 @@ from kidney_genetics.caching import cache_call
 
 PERIOD_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 KEY_PREFIX = "kg:throttle"
+# Set in the ASGI scope by the edge cache when it has already counted the request (and found
+# the client within its limit).
+COUNTED_SCOPE_MARK = "kg.throttle_counted"
 
 
 def parse_rate(rate: str) -> tuple[int, int]:
@@ -88,6 +91,9 @@ class ClientRateThrottle(BaseThrottle):
     wait_seconds: float | None = None
 
     def allow_request(self, request: Any, view: Any) -> bool:
+        scope = getattr(request, "scope", None)
+        if scope and scope.get(COUNTED_SCOPE_MARK):
+            return True
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             scope, ident = "user", str(user.pk)
