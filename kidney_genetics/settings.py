@@ -94,6 +94,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "kidney_genetics.lockout.lockout_response"
 AXES_SENSITIVE_PARAMETERS = ["password", "token"]
+# Lockout, rate limits and the edge cache read the client's address one way (NUM_PROXIES below).
+AXES_CLIENT_IP_CALLABLE = "kidney_genetics.throttling.request_client_address"
 
 ROOT_URLCONF = "kidney_genetics.urls"
 ASGI_APPLICATION = "kidney_genetics.asgi.application"
@@ -245,6 +247,9 @@ REST_FRAMEWORK = {
         "login": env.str("API_THROTTLE_LOGIN", default="5/minute"),
     },
     "EXCEPTION_HANDLER": "kidney_genetics.api_errors.exception_handler",
+    # How many proxies in front append to X-Forwarded-For (nginx: 1). 0 trusts only the
+    # socket's address, so a client cannot pick its own rate-limit or lockout bucket.
+    "NUM_PROXIES": env.int("TRUSTED_PROXIES", default=0),
     # `format=csv|tsv|json` on the gene list selects an export, not a DRF renderer.
     "URL_FORMAT_OVERRIDE": None,
 }
@@ -297,3 +302,6 @@ SOURCE_OVERRIDES: dict = env.json("SOURCE_OVERRIDES", default={})
 # Public reads are cached for this long, keyed by the full request and the data version
 # (kidney_genetics/caching.py); 0 turns the read cache off.
 READ_CACHE_SECONDS = env.int("READ_CACHE_SECONDS", default=300)
+# With PostgreSQL and Redis, stored reads are answered in front of Django
+# (kidney_genetics/edge_cache.py); false leaves them to the view-level cache.
+EDGE_CACHE = env.bool("EDGE_CACHE", default=True)

@@ -55,6 +55,13 @@ def client_ident(remote_addr: str, forwarded_for: str | None) -> str:
     return "".join(forwarded_for.split()) if forwarded_for else remote_addr
 
 
+def request_client_address(request: Any) -> str:
+    """`client_ident` of a Django request (also django-axes' client address callable)."""
+    return client_ident(
+        request.META.get("REMOTE_ADDR", ""), request.META.get("HTTP_X_FORWARDED_FOR")
+    )
+
+
 def window_key(scope: str, ident: str, period: int, now: float) -> str:
     """The counter of `ident`'s requests in the window that contains `now`."""
     return f"{KEY_PREFIX}:{scope}:{ident}:{period}:{int(now // period)}"
@@ -115,9 +122,7 @@ class ClientRateThrottle(BaseThrottle):
         return True
 
     def get_ident(self, request: Any) -> str:
-        return client_ident(
-            request.META.get("REMOTE_ADDR", ""), request.META.get("HTTP_X_FORWARDED_FOR")
-        )
+        return request_client_address(request)
 
     def wait(self) -> float | None:
         return math.ceil(self.wait_seconds) if self.wait_seconds is not None else None

@@ -120,3 +120,11 @@ def test_an_unreachable_cache_lets_requests_through(api_client, genes, monkeypat
         caching._state["paused_until"] = 0.0
     assert statuses == {200}
     assert "unavailable" in caplog.text
+
+
+@pytest.mark.django_db
+def test_by_default_a_forged_forwarded_for_picks_no_new_bucket(api_client, genes, monkeypatch):
+    monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "anon", "1/minute")
+    assert api_settings.NUM_PROXIES == 0
+    assert api_client.get("/api/genes/", HTTP_X_FORWARDED_FOR="198.51.100.1").status_code == 200
+    assert api_client.get("/api/genes/", HTTP_X_FORWARDED_FOR="198.51.100.2").status_code == 429

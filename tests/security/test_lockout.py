@@ -66,3 +66,22 @@ def test_a_successful_login_resets_the_count(client):
             _admin_login(client, "wrong")
         assert _admin_login(client, PASSWORD).status_code == 302
         client.logout()
+
+
+@override_settings(AXES_FAILURE_LIMIT=LIMIT)
+def test_a_forged_forwarded_for_does_not_escape_the_lock(client):
+    """With no trusted proxy configured, X-Forwarded-For is the client's own claim."""
+    for number in range(LIMIT):
+        client.post(
+            "/admin/login/",
+            {"username": "cora_curator", "password": "wrong", "next": "/admin/"},
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{number}",
+        )
+    response = client.post(
+        "/admin/login/",
+        {"username": "cora_curator", "password": PASSWORD, "next": "/admin/"},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.99",
+    )
+    assert response.status_code == 429
