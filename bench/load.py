@@ -2,7 +2,8 @@
 
 PostgreSQL (its own database, 6,000 scored genes with evidence from bench_api's data builder),
 Redis (read cache, throttles, channel layer) and N daphne processes sharing one port through
-SO_REUSEPORT sockets handed over with `daphne --fd` (daphne has no worker option of its own).
+SO_REUSEPORT sockets handed over with `daphne --fd` (daphne has no worker option of its own),
+each running the production ASGI application: the edge read cache in front of Django.
 wrk (Debian package) drives a weighted mix for a bounded time over loopback: gene list with
 random filters, sorts and pages (API and page), gene detail and evidence, resolve, suggest,
 statistics, sources and filtered exports. Prints requests/s, p50/p95/p99, errors, the cache hit
@@ -14,7 +15,8 @@ samples the slowest uncached endpoint with py-spy and prints where its time goes
     LOAD_DATABASE_URL=postgres://postgres@127.0.0.1:5432/kgdb_load  (the default)
     LOAD_REDIS_URL=redis://127.0.0.1:6379/5                          (the default)
 
-Goal (issue 9): ≥ 400 requests/s, p99 < 200 ms, zero errors.
+Goal (issue 9): ≥ 400 requests/s, p99 < 200 ms, zero errors. The measured run starts from an
+empty cache, so its misses include the cold start after a data change.
 """
 
 from __future__ import annotations
