@@ -1,8 +1,9 @@
 """One error shape for every API response: `{"errors": [{status, code, title, detail, source}]}`.
 
 Scripts against the API branch on `status` and `code` and show `detail`; `source.parameter`
-names the query parameter that was wrong. DRF's exception handler, and Django's 404/500
-handlers for paths under /api/, all produce this shape.
+names the query parameter that was wrong. DRF's exception handler, and Django's 400/403/404/500
+handlers for paths under /api/, all produce this shape (documented as `ErrorDocument` in the
+OpenAPI schema, kidney_genetics/api_schema.py).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
 from rest_framework import exceptions, status
@@ -64,6 +66,12 @@ def _flatten(detail: Any, parameter: str | None = None) -> list[tuple[str | None
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     """DRF's handler, reshaped; anything DRF does not handle stays a 500 (handled below)."""
+    # DRF maps Django's Http404 and PermissionDenied itself, but only inside its handler; mapped
+    # here too, they get the stable codes (`not_found`, `permission_denied`) instead of "error".
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(*exc.args)
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied(*exc.args)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -81,17 +89,35 @@ def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith(API_PREFIX)
 
 
+def _error_response(status_code: int, code: str, detail: str) -> JsonResponse:
+    return JsonResponse({"errors": [error_object(status_code, code, detail)]}, status=status_code)
+
+
+def handler400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """JSON 400 under /api/ for what Django refuses before or outside DRF (SuspiciousOperation:
+    too many query parameters, a body over DATA_UPLOAD_MAX_MEMORY_SIZE), its page elsewhere."""
+    if not _is_api(request):
+        return defaults.bad_request(request, exception)
+    detail = "The request cannot be processed: it is malformed or over a size limit."
+    return _error_response(400, "bad_request", detail)
+
+
+def handler403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """JSON 403 under /api/ for a PermissionDenied outside DRF, Django's page elsewhere."""
+    if not _is_api(request):
+        return defaults.permission_denied(request, exception or PermissionDenied())
+    return _error_response(403, "permission_denied", "You may not do this.")
+
+
 def handler404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """JSON 404 under /api/, Django's page elsewhere."""
     if not _is_api(request):
         return defaults.page_not_found(request, exception or Http404())
-    body = {"errors": [error_object(404, "not_found", f"No API endpoint at {request.path}.")]}
-    return JsonResponse(body, status=404)
+    return _error_response(404, "not_found", f"No API endpoint at {request.path}.")
 
 
 def handler500(request: HttpRequest) -> HttpResponse:
     """JSON 500 under /api/ (no traceback leaks), Django's page elsewhere."""
     if not _is_api(request):
         return defaults.server_error(request)
-    body = {"errors": [error_object(500, "server_error", "The server failed; it is logged.")]}
-    return JsonResponse(body, status=500)
+    return _error_response(500, "server_error", "The server failed; it is logged.")

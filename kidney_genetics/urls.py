@@ -23,5 +23,7 @@ urlpatterns = [
     path("", include("genes.urls")),
 ]
 
+handler400 = "kidney_genetics.api_errors.handler400"
+handler403 = "kidney_genetics.api_errors.handler403"
 handler404 = "kidney_genetics.api_errors.handler404"
 handler500 = "kidney_genetics.api_errors.handler500"

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponse
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import APIException, ValidationError
@@ -22,6 +22,7 @@ from curation.api.permissions import HasCurationPermission, LoginRateThrottle
 from curation.models import CuratorDecision, ReleaseFile
 from curation.views import release_file_response
 from genes.models import Gene, SourceKey
+from kidney_genetics.api_schema import error_response
 from pipeline import tasks, uploads
 
 
@@ -57,7 +58,15 @@ class DecisionListCreateView(generics.ListCreateAPIView):
 
     @extend_schema(
         request=serializers.DecisionInputSerializer,
-        responses={201: serializers.DecisionSerializer},
+        responses={
+            201: OpenApiResponse(
+                serializers.DecisionSerializer, description="The gene's first decision"
+            ),
+            200: OpenApiResponse(
+                serializers.DecisionSerializer, description="A new version of the gene's decision"
+            ),
+            409: error_response("The decision changed since `base_version`; reload and retry"),
+        },
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         given = serializers.DecisionInputSerializer(data=request.data)
@@ -92,7 +101,10 @@ class RunTriggerView(APIView):
     permission_classes = [HasCurationPermission]
     required_permission = "curation.trigger_run"
 
-    @extend_schema(request=serializers.RunInputSerializer, responses={202: dict})
+    @extend_schema(
+        request=serializers.RunInputSerializer,
+        responses={202: dict, 409: error_response("Every requested source already has a run")},
+    )
     def post(self, request: Request) -> Response:
         given = serializers.RunInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)

@@ -10,7 +10,7 @@ from typing import Any
 from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions
 from rest_framework.generics import GenericAPIView
 from rest_framework.renderers import JSONRenderer
@@ -24,7 +24,7 @@ from genes.extensions import gene_section_payloads
 from genes.models import Gene
 from genes.scoring import score_explanations
 from kidney_genetics.api_errors import InvalidParameter
-from kidney_genetics.api_schema import ProjectAutoSchema, data_envelope
+from kidney_genetics.api_schema import ProjectAutoSchema, data_envelope, error_response
 from kidney_genetics.caching import cached_api
 
 from .pagination import JsonApiPagination
@@ -37,9 +37,10 @@ from .serializers import (
     gene_match_resource,
 )
 
-ERROR_RESPONSE = OpenApiResponse(
-    description='`{"errors": [{"status", "code", "title", "detail", "source": {"parameter"}}]}`'
+NO_GENE = error_response(
+    "No gene with that identifier, or it names several genes (the detail links to resolve)"
 )
+INVALID_PARAMETER = error_response("A parameter is invalid (`source.parameter` names it)")
 REDIRECT_KINDS = {"previous", "alias"}
 
 
@@ -73,7 +74,7 @@ class GeneListView(GenericAPIView):
     @extend_schema(
         operation_id="genes_list",
         parameters=[EXPORT_DISPOSITION_HEADER],
-        responses={**GENE_LIST_RESPONSES, 400: ERROR_RESPONSE},
+        responses={**GENE_LIST_RESPONSES, 400: INVALID_PARAMETER},
     )
     @cached_api
     def get(self, request: Request) -> Response | StreamingHttpResponse:
@@ -123,7 +124,7 @@ class GeneDetailView(ReadOnlyApiView):
             "redirects (302) to the current symbol. Includes score, explanation, registered "
             "sections (curator decision, annotations) and links."
         ),
-        responses={200: OpenApiTypes.OBJECT, 302: None, 404: ERROR_RESPONSE},
+        responses={200: OpenApiTypes.OBJECT, 302: None, 404: NO_GENE},
     )
     @cached_api
     def get(self, request: Request, identifier: str) -> Response:
@@ -148,7 +149,7 @@ class GeneEvidenceView(ReadOnlyApiView):
         responses={
             200: data_envelope("GeneEvidenceDocument", EvidenceSerializer),
             302: None,
-            404: ERROR_RESPONSE,
+            404: NO_GENE,
         },
     )
     @cached_api
@@ -170,7 +171,11 @@ class GeneResolveView(ReadOnlyApiView):
             "matched. Ambiguous identifiers return every candidate, never a silent pick."
         ),
         parameters=[OpenApiParameter("q", OpenApiTypes.STR, required=True)],
-        responses={200: OpenApiTypes.OBJECT, 400: ERROR_RESPONSE, 404: ERROR_RESPONSE},
+        responses={
+            200: OpenApiTypes.OBJECT,
+            400: error_response("`q` is missing or empty"),
+            404: error_response("No gene matches the identifier"),
+        },
     )
     @cached_api
     def get(self, request: Request) -> Response:
@@ -201,7 +206,7 @@ class OverlapsView(ReadOnlyApiView):
                 "detail", OpenApiTypes.BOOL, description="List each intersection's gene symbols."
             )
         ],
-        responses={200: OpenApiTypes.OBJECT, 400: ERROR_RESPONSE},
+        responses={200: OpenApiTypes.OBJECT, 400: INVALID_PARAMETER},
     )
     @cached_api
     def get(self, request: Request) -> Response:

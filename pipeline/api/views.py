@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kidney_genetics.api_schema import data_envelope
+from kidney_genetics.api_schema import data_envelope, error_response
 from kidney_genetics.caching import cached_api
 
 from . import selectors
 from .serializers import SourceDetailSerializer, SourceSerializer
-
-ERROR_RESPONSE = OpenApiResponse(description='`{"errors": [...]}`')
 
 
 class SourceListView(APIView):
@@ -37,7 +35,7 @@ class SourceDetailView(APIView):
 
     @extend_schema(
         operation_id="sources_retrieve",
-        responses={200: SourceDetailSerializer, 404: ERROR_RESPONSE},
+        responses={200: SourceDetailSerializer, 404: error_response("No source with that key")},
     )
     @cached_api
     def get(self, request: Request, key: str) -> Response:

@@ -1,4 +1,4 @@
-"""One error shape everywhere, Django-level 404/500 under /api/, auth on writes, throttling."""
+"""One error shape everywhere (Django-level errors under /api/ too), auth on writes, throttling."""
 
 from __future__ import annotations
 
@@ -40,6 +40,29 @@ def test_server_error_under_api_is_json_500_without_traceback():
     response = Client(raise_request_exception=False).get("/api/broken/")
     error = assert_error_shape(response, 500)
     assert "boom" not in error["detail"] and "Traceback" not in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("tests.api.urls_with_handlers")
+def test_too_many_query_parameters_under_api_is_json_400(genes):
+    query = "&".join(f"p{number}=1" for number in range(1100))
+    error = assert_error_shape(Client().get(f"/api/genes/?{query}"), 400)
+    assert error["code"] == "bad_request"
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("tests.api.urls_with_handlers")
+def test_permission_denied_outside_drf_under_api_is_json_403():
+    error = assert_error_shape(Client().get("/api/forbidden/"), 403)
+    assert error["code"] == "permission_denied"
+
+
+@pytest.mark.django_db
+def test_django_404_raised_in_an_api_view_has_the_not_found_code(api_client):
+    error = assert_error_shape(api_client.get("/api/releases/no-such-release/"), 404)
+    assert error["code"] == "not_found"
+    error = assert_error_shape(api_client.get("/api/releases/none/download/genes.csv"), 404)
+    assert (error["code"], error["detail"]) == ("not_found", "No file genes.csv in release none.")
 
 
 @pytest.mark.django_db

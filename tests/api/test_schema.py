@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import jsonschema
 import pytest
 import yaml
 from django.contrib.staticfiles import finders
@@ -9,6 +10,9 @@ from drf_spectacular.validation import validate_schema
 
 from genes import extensions
 from genes.exports import EXPORT_COLUMNS, EXPORT_FORMATS
+from kidney_genetics.api_errors import error_object
+
+ERROR_DOCUMENT_REF = "#/components/schemas/ErrorDocument"
 
 GENE_LIST_PARAMETERS = {
     "filter[search]",
@@ -103,3 +107,78 @@ def test_swagger_ui_loads_only_local_assets(api_client):
     assert f"/static/{bundle}" in html
     assert "cdn.jsdelivr.net" not in html
     assert finders.find(bundle), "the sidecar app must ship Swagger UI as a static file"
+
+
+def _operations(schema: dict):
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            yield f"{method.upper()} {path}", path, method, operation
+
+
+@pytest.mark.django_db
+def test_every_error_response_references_the_error_document(api_client):
+    schema = fetch_schema(api_client)
+    undocumented = {}
+    for label, _path, _method, operation in _operations(schema):
+        for code, response in operation["responses"].items():
+            if code[0] not in "45":
+                continue
+            bodies = {
+                media_type: content.get("schema")
+                for media_type, content in response.get("content", {}).items()
+            }
+            if bodies != {"application/json": {"$ref": ERROR_DOCUMENT_REF}}:
+                undocumented[f"{label} {code}"] = bodies
+    assert not undocumented
+
+
+@pytest.mark.django_db
+def test_error_responses_are_listed_where_they_can_occur(api_client):
+    schema = fetch_schema(api_client)
+    for label, path, method, operation in _operations(schema):
+        expected = {"400", "429", "503"}
+        if method != "get":
+            expected |= {"403", "413"}
+        if "{" in path:
+            expected.add("404")
+        assert expected <= set(operation["responses"]), label
+    runs = schema["paths"]["/api/runs/"]["post"]["responses"]
+    decisions = schema["paths"]["/api/decisions/"]["post"]["responses"]
+    assert "409" in runs and "409" in decisions
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "entry",
+    [
+        error_object(404, "not_found", "No gene 'X'."),
+        error_object(400, "invalid", "Not an HGNC id.", parameter="filter[hgnc_ids]"),
+        error_object(429, "throttled", "Slow down.", title="Too Many Requests"),
+    ],
+)
+def test_error_document_describes_what_error_object_builds(api_client, entry):
+    schema = fetch_schema(api_client)
+    error_document = {"$ref": ERROR_DOCUMENT_REF, "components": schema["components"]}
+    jsonschema.validate({"errors": [entry]}, error_document)
+
+
+@pytest.mark.django_db
+def test_error_document_requires_exactly_what_error_object_always_builds(api_client):
+    schema = fetch_schema(api_client)
+    components = schema["components"]["schemas"]
+    always_present = {"status", "code", "title", "detail"}
+    assert set(components["ErrorObject"]["required"]) == always_present
+    assert set(components["ErrorObject"]["properties"]) == always_present | {"source"}
+    assert components["ErrorSource"]["required"] == ["parameter"]
+    assert set(error_object(404, "not_found", "x")) == always_present
+    assert set(error_object(400, "invalid", "x", parameter="sort")) == always_present | {"source"}
+    error_document = {"$ref": ERROR_DOCUMENT_REF, "components": schema["components"]}
+    for body in ({"detail": "Not found."}, {"errors": []}, {"errors": [{"detail": "x"}]}):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(body, error_document)
+
+
+@pytest.mark.django_db
+def test_recording_a_decision_documents_first_and_new_version_answers(api_client):
+    responses = fetch_schema(api_client)["paths"]["/api/decisions/"]["post"]["responses"]
+    assert {"200", "201"} <= set(responses)

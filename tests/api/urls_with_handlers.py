@@ -1,5 +1,6 @@
-"""The project's routes plus the API error handlers and a failing route, for handler tests."""
+"""The project's routes plus the API error handlers and failing routes, for handler tests."""
 
+from django.core.exceptions import PermissionDenied
 from django.urls import path
 
 from kidney_genetics.urls import urlpatterns as project_urlpatterns
@@ -9,6 +10,16 @@ def broken_view(request):
     raise RuntimeError("boom")
 
 
-urlpatterns = [path("api/broken/", broken_view), *project_urlpatterns]
+def forbidden_view(request):
+    raise PermissionDenied("staff only")
+
+
+urlpatterns = [
+    path("api/broken/", broken_view),
+    path("api/forbidden/", forbidden_view),
+    *project_urlpatterns,
+]
+handler400 = "kidney_genetics.api_errors.handler400"
+handler403 = "kidney_genetics.api_errors.handler403"
 handler404 = "kidney_genetics.api_errors.handler404"
 handler500 = "kidney_genetics.api_errors.handler500"

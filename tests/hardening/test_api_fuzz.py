@@ -118,16 +118,41 @@ def test_text_export_bodies_are_validated_not_skipped(demo_loaded, keep_test_con
     """A CSV or TSV body without the export's header row fails schema conformance."""
     case = _gene_list_operation().Case(query={"format": fmt})
     response = case.call()
-    headerless = Response(
+    headerless = _with_content(response, response.content.split(b"\n", 1)[1])
+    assert _problem(case, headerless) is not None
+
+
+@pytest.mark.parametrize(
+    ("label", "case_arguments"),
+    [
+        ("GET /api/sources/{key}/", {"path_parameters": {"key": "no-such-source"}}),
+        ("GET /api/genes/", {"query": {"filter[tier]": "no-such-tier"}}),
+        ("POST /api/runs/", {"body": {"source": "all"}, "media_type": "application/json"}),
+    ],
+)
+def test_error_bodies_are_validated_against_the_error_document(
+    demo_loaded, keep_test_connection, label, case_arguments
+):
+    """A real error passes; DRF's default error body in its place fails schema conformance."""
+    operation = next(operation for operation in _operations() if operation.label == label)
+    case = operation.Case(**case_arguments)
+    response = case.call()
+    assert response.status_code in (400, 403, 404)
+    assert _problem(case, response) is None
+    drf_default = _with_content(response, b'{"detail": "Not found."}')
+    assert "ErrorDocument" in str(_problem(case, drf_default))
+
+
+def _with_content(response: Response, content: bytes) -> Response:
+    return Response(
         status_code=response.status_code,
         headers=response.headers,
-        content=response.content.split(b"\n", 1)[1],
+        content=content,
         request=response.request,
         elapsed=response.elapsed,
         verify=response.verify,
         encoding=response.encoding,
     )
-    assert _problem(case, headerless) is not None
 
 
 def _gene_list_operation():
