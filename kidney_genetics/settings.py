@@ -247,6 +247,9 @@ REST_FRAMEWORK = {
         "login": env.str("API_THROTTLE_LOGIN", default="5/minute"),
     },
     "EXCEPTION_HANDLER": "kidney_genetics.api_errors.exception_handler",
+    # JSON only: the browsable API would answer `Accept: text/html` clients (errors included)
+    # with HTML pages instead of the one error shape the schema documents.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # How many proxies in front append to X-Forwarded-For (nginx: 1). 0 trusts only the
     # socket's address, so a client cannot pick its own rate-limit or lockout bucket.
     "NUM_PROXIES": env.int("TRUSTED_PROXIES", default=0),

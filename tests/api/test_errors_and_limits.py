@@ -115,3 +115,10 @@ def test_public_gets_need_no_login(genes):
         "/api/statistics/summary/",
     ):
         assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/api/releases/", "/api/releases/9.9.9/", "/api/decisions/"])
+def test_browsers_get_json_not_the_browsable_api(url):
+    response = Client().get(url, HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8")
+    assert response["Content-Type"].startswith("application/json")
