@@ -30,7 +30,7 @@ from tests.pipeline.realtime_fixtures import fresh_channel_layers, run_async
 from tests.pipeline.shared_db import REPO_DIR, manage_command, shared_database, subprocess_env
 
 __all__ = ["fresh_channel_layers", "shared_database"]
-pytestmark = pytest.mark.usefixtures("fresh_channel_layers")
+pytestmark = [pytest.mark.usefixtures("fresh_channel_layers"), pytest.mark.timing]
 
 TICK_SECONDS = 0.005
 MAX_LAG_SECONDS = 0.050
