@@ -10,7 +10,7 @@ the real server the project runs (`daphne`, one process, ASGI) on a loopback por
 
 and prints each API figure as a ratio to its raw SQL figure.
 
-    .venv/bin/python bench/bench_api.py [--genes 6000] [--requests 200]
+    .venv/bin/python bench/bench_api.py [--genes 6000] [--requests 200] [--redis URL]
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/kgdb_api_bench  (the default)
 
 Goals (issue 5): list p50 ≤ 15 ms, p99 ≤ 60 ms at 16 clients; detail p50 ≤ 20 ms; ≤ 3× raw SQL.
@@ -140,13 +140,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def server_start(port: int) -> subprocess.Popen:
+def server_start(port: int, redis_url: str = "") -> subprocess.Popen:
+    """daphne on `port`; with `redis_url` the production read path (the edge cache)."""
     daphne = REPO_DIR / ".venv" / "bin" / "daphne"
     command = [str(daphne), "-b", "127.0.0.1", "-p", str(port), "kidney_genetics.asgi:application"]
+    redis_env = {"REDIS_URL": redis_url} if redis_url else {}
     process = subprocess.Popen(
         command,
         cwd=REPO_DIR,
-        env={**os.environ, **SERVER_ENV},
+        env={**os.environ, **SERVER_ENV, **redis_env},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -224,11 +226,21 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--genes", type=int, default=6000)
     parser.add_argument("--requests", type=int, default=200, help="per client")
+    parser.add_argument(
+        "--redis",
+        default="",
+        help="Redis URL (e.g. redis://127.0.0.1:6379/6): measure the production read path, "
+        "the edge cache; without it, Django's view-level cache in local memory",
+    )
     args = parser.parse_args()
     database_recreate()
     symbols = data_fill(args.genes)
     port = free_port()
-    server = server_start(port)
+    server = server_start(port, args.redis)
+    if args.redis:
+        import redis
+
+        redis.Redis.from_url(args.redis).flushdb()
     try:
         list_get, http_make = http_getter(port, lambda call: "/api/genes/")
         detail_get, _ = http_getter(port, lambda call: f"/api/genes/{symbols[call % 200]}/")
@@ -238,7 +250,8 @@ def main() -> None:
         run_clients(4, 25, detail_get, http_make)
         run_clients(4, 25, list_sql, sql_make)
         n = args.requests
-        print(f"server: daphne (1 process) on 127.0.0.1:{port}; {os.cpu_count()} CPUs")
+        cache = "edge cache (Redis)" if args.redis else "view-level cache (local memory)"
+        print(f"server: daphne (1 process) on 127.0.0.1:{port}, {cache}; {os.cpu_count()} CPUs")
         report(
             "GET /api/genes/ (1 client)",
             run_clients(1, n, list_get, http_make),
