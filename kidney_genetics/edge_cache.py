@@ -44,8 +44,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from kidney_genetics import caching, throttling
-from kidney_genetics.logging import request_id_var
-from kidney_genetics.middleware import REQUEST_ID_HEADER, accepted_request_id, access_logger
+from kidney_genetics.middleware import REQUEST_ID_HEADER, accepted_request_id, log_access
 
 logger = logging.getLogger(__name__)
 
@@ -207,8 +206,10 @@ class EdgeReadCache:
             }
         )
         await send({"type": "http.response.body", "body": body})
-        if getattr(settings, "ACCESS_LOG", True) and access_logger.isEnabledFor(logging.INFO):
-            _log_hit(request, status, request_id, request.started)
+        full_path = f"{request.path}?{request.query}" if request.query else request.path
+        log_access(
+            request_id, "GET", request.path, full_path, status, request.started, view="edge-cache"
+        )
 
     def _redis_client(self) -> Any:
         if self._redis is None:
@@ -329,29 +330,6 @@ def _connection_params() -> dict[str, Any]:
     options = database.get("OPTIONS", {})
     params.update({key: value for key, value in options.items() if key in LIBPQ_OPTIONS})
     return {key: value for key, value in params.items() if value is not None}
-
-
-def _log_hit(request: _EdgeRequest, status: int, request_id: str, started: float) -> None:
-    duration_ms = round((time.perf_counter() - started) * 1000, 2)
-    full_path = f"{request.path}?{request.query}" if request.query else request.path
-    token = request_id_var.set(request_id)
-    try:
-        access_logger.info(
-            "%s %s %s %.1fms",
-            "GET",
-            full_path,
-            status,
-            duration_ms,
-            extra={
-                "method": "GET",
-                "path": request.path,
-                "status": status,
-                "duration_ms": duration_ms,
-                "view": "edge-cache",
-            },
-        )
-    finally:
-        request_id_var.reset(token)
 
 
 def edge_wrapped(app: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:

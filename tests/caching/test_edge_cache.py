@@ -7,6 +7,7 @@ cache the edge is off and the view-level cache serves hits (tests/caching/test_r
 from __future__ import annotations
 
 import asyncio
+import logging
 
 import pytest
 from asgiref.testing import ApplicationCommunicator
@@ -129,6 +130,17 @@ def test_each_hit_gets_its_own_request_id(edge, scored):
     edge.get("/api/genes/")
     ids = {edge.get("/api/genes/")["headers"]["x-request-id"] for _ in range(3)}
     assert len(ids) == 3
+
+
+def test_a_hit_writes_one_access_log_line(edge, scored, caplog):
+    edge.get("/api/genes/?sort=-score")
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="kidney_genetics.access"):
+        edge.get("/api/genes/?sort=-score", headers={"x-request-id": "edge-log-1"})
+    lines = [record for record in caplog.records if record.name == "kidney_genetics.access"]
+    assert len(lines) == 1
+    assert lines[0].getMessage().startswith("GET /api/genes/?sort=-score 200 ")
+    assert (lines[0].view, lines[0].status, lines[0].path) == ("edge-cache", 200, "/api/genes/")
 
 
 def test_a_score_recompute_is_visible_on_the_next_request(edge, scored):
