@@ -5,38 +5,19 @@ Uses Debian's Chromium through Playwright like tests/pages; skips cleanly when e
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
 from annotations.services import annotation_run_execute
 from tests.annotations.conftest import make_scores
+from tests.browser import DESKTOP, chromium_context, needs_chromium, screenshot_path
 
-CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
-
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not CHROMIUM.exists() and not shutil.which("chromium"), reason="no Chromium installed"
-    ),
-]
+pytestmark = [pytest.mark.slow, needs_chromium]
 
 
 @pytest.fixture
 def page(monkeypatch):
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
-        )
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.set_default_timeout(15000)
-        yield page
-        browser.close()
+    with chromium_context(monkeypatch, viewport=DESKTOP) as context:
+        yield context.new_page()
 
 
 @pytest.fixture
@@ -60,5 +41,4 @@ def test_network_page_draws_nodes_and_reports_communities(live_server, network_d
     assert status.inner_text().startswith("5 genes, 4 interactions, 2 communities")
     assert page.locator("#network canvas").count() > 0
     assert errors == []
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "network.png"))
+    page.screenshot(path=screenshot_path("network.png"))

@@ -7,47 +7,19 @@ either is missing. Screenshots of the gene browser and a gene page go to var/scr
 from __future__ import annotations
 
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 
+from tests.browser import DESKTOP, SCREENSHOTS, chromium_context, needs_chromium, screenshot_path
 from tests.pages.conftest import make_scored_gene
 
-CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not CHROMIUM.exists() and not shutil.which("chromium"), reason="no Chromium installed"
-    ),
-]
+pytestmark = [pytest.mark.slow, needs_chromium]
 
 
 @pytest.fixture
 def page(monkeypatch):
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    # Playwright's sync API runs an event loop in this thread; the ORM calls made by fixtures
-    # and the live server around it are still synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        yield page
-        context.close()
-        browser.close()
+    with chromium_context(monkeypatch, viewport=DESKTOP) as context:
+        yield context.new_page()
 
 
 @pytest.fixture
@@ -79,11 +51,10 @@ def table_symbols(page) -> list[str]:
 
 
 def test_browse_filter_sort_and_open_a_gene(live_server, many_genes, page):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.goto(f"{live_server.url}/genes/")
     assert page.locator("#result-count").inner_text().startswith("65 genes")
     assert table_symbols(page)[:3] == ["PKD1", "PKD2", "NPHS1"]
-    page.screenshot(path=str(SCREENSHOTS / "gene-browser.png"), full_page=False)
+    page.screenshot(path=screenshot_path("gene-browser.png"), full_page=False)
 
     # Live filtering (htmx): typing narrows the table and the URL follows.
     page.fill("#gene-search", "pkd")
@@ -117,7 +88,7 @@ def test_browse_filter_sort_and_open_a_gene(live_server, many_genes, page):
     assert page.locator("h1").inner_text() == "PKD1"
     assert page.locator("#gene-score").inner_text() == "92.5"
     assert page.get_by_role("cell", name="Cystic kidney disease", exact=True).is_visible()
-    page.screenshot(path=str(SCREENSHOTS / "gene-page.png"), full_page=True)
+    page.screenshot(path=screenshot_path("gene-page.png"), full_page=True)
     assert (SCREENSHOTS / "gene-browser.png").stat().st_size > 10_000
     assert (SCREENSHOTS / "gene-page.png").stat().st_size > 10_000
 
@@ -146,7 +117,7 @@ def test_phone_width_page_fits_and_keyboard_skip_link(live_server, many_genes, p
     assert overflow <= 0, too_wide
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Skip to main content"
-    page.screenshot(path=str(SCREENSHOTS / "gene-page-phone.png"), full_page=False)
+    page.screenshot(path=screenshot_path("gene-page-phone.png"), full_page=False)
 
 
 def test_home_search_suggestions(live_server, many_genes, page):

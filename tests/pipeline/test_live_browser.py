@@ -12,7 +12,6 @@ of both pages go to var/screenshots/.
 
 from __future__ import annotations
 
-import shutil
 import socket
 import subprocess
 import time
@@ -23,21 +22,11 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Group
 
+from tests.browser import DESKTOP, chromium_context, needs_chromium, screenshot_path
 from tests.pipeline.shared_db import REPO_DIR, manage_command, shared_database, subprocess_env
 
 __all__ = ["shared_database"]
 
-CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = REPO_DIR / "var" / "screenshots"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PASSWORD = "a-curator-password-1"  # noqa: S105 - a throwaway test account
 # A WebSocket that never connects: the page must fall back to polling the state URL.
 NO_WEBSOCKET_JS = """
@@ -48,12 +37,7 @@ window.WebSocket = function () {
 };
 """
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not CHROMIUM.exists() and not shutil.which("chromium"), reason="no Chromium installed"
-    ),
-]
+pytestmark = [pytest.mark.slow, needs_chromium]
 
 
 def _free_port() -> int:
@@ -117,15 +101,8 @@ def browser_context(monkeypatch):
     """A Chromium context. Waits use expect() locators: the pages' CSP (no 'unsafe-eval')
     refuses Playwright's wait_for_function.
     """
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(30000)
+    with chromium_context(monkeypatch, timeout_ms=30000, viewport=DESKTOP) as context:
         yield context
-        context.close()
-        browser.close()
 
 
 def _log_in(context, base_url: str) -> None:
@@ -191,8 +168,7 @@ def test_live_admin_page_shows_a_triggered_run_complete_over_the_websocket(serve
     score = page.locator('tr[data-job-kind="score"]')
     expect(score).to_have_attribute("data-run-status", "completed")
     expect(score.locator('[data-run-field="message"]')).to_contain_text("genes scored")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "pipeline-live.png"), full_page=True)
+    page.screenshot(path=screenshot_path("pipeline-live.png"), full_page=True)
 
 
 def test_public_sources_page_falls_back_to_polling_without_a_websocket(server, browser_context):
@@ -213,6 +189,5 @@ def test_public_sources_page_falls_back_to_polling_without_a_websocket(server, b
     assert page.evaluate("window.__notReloaded") is True
     assert page.evaluate("window.__socketAttempts") >= 1
     expect(root).to_have_attribute("data-progress-mode", "polling")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.locator("#source-table").screenshot(path=str(SCREENSHOTS / "sources-live-status.png"))
+    page.locator("#source-table").screenshot(path=screenshot_path("sources-live-status.png"))
     watcher.close()

@@ -6,13 +6,10 @@ records `securitypolicyviolation` events from before its first script runs.
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
+from tests.browser import chromium_context, needs_chromium
+
 RECORD_VIOLATIONS = """
 window.__cspViolations = [];
 document.addEventListener("securitypolicyviolation", (event) => {
@@ -23,27 +20,14 @@ PAGES = ["/", "/genes/", "/genes/PKD1/", "/statistics/", "/sources/", "/network/
 PAGES += ["/releases/", "/about/", "/api/docs/", "/admin/login/"]
 STAFF_PAGES = ["/admin/", "/admin/genes/gene/", "/admin/pipeline/live/"]
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not CHROMIUM.exists() and not shutil.which("chromium"), reason="no Chromium installed"
-    ),
-]
+pytestmark = [pytest.mark.slow, needs_chromium]
 
 
 @pytest.fixture
 def browser_page(monkeypatch):
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context()
+    with chromium_context(monkeypatch) as context:
         context.add_init_script(RECORD_VIOLATIONS)
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        yield page
-        context.close()
-        browser.close()
+        yield context.new_page()
 
 
 def _violations(page, url: str) -> list[str]:
