@@ -12,10 +12,7 @@ of both pages go to var/screenshots/.
 
 from __future__ import annotations
 
-import socket
 import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +20,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from tests.browser import DESKTOP, chromium_context, needs_chromium, screenshot_path
+from tests.pipeline.processes import free_port, processes_stop, wait_http
 from tests.pipeline.shared_db import REPO_DIR, manage_command, shared_database, subprocess_env
 
 __all__ = ["shared_database"]
@@ -40,25 +38,6 @@ window.WebSocket = function () {
 pytestmark = [pytest.mark.slow, needs_chromium]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_http(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"the server exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"{url} did not come up")
-
-
 @pytest.fixture
 def curator(django_user_model):
     user = django_user_model.objects.create_user("curator", password=PASSWORD, is_staff=True)
@@ -69,7 +48,7 @@ def curator(django_user_model):
 @pytest.fixture
 def server(demo_genes, curator, shared_database, tmp_path) -> Iterator[str]:
     """daphne + qcluster on the shared database; yields the server's base URL."""
-    port = _free_port()
+    port = free_port()
     env = subprocess_env(shared_database, Q_WORKERS="1")
     daphne = str(Path(manage_command()[0]).with_name("daphne"))
     logs = [(tmp_path / name).open("w") for name in ("daphne.log", "qcluster.log")]
@@ -82,16 +61,10 @@ def server(demo_genes, curator, shared_database, tmp_path) -> Iterator[str]:
         for command, log in zip(commands, logs, strict=True)
     ]
     try:
-        _wait_http(f"http://127.0.0.1:{port}/api/ping/", processes[0])
+        wait_http(f"http://127.0.0.1:{port}/api/ping/", processes[0])
         yield f"http://127.0.0.1:{port}"
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        processes_stop(processes)
         for log in logs:
             log.close()
 

@@ -16,10 +16,11 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.pipeline.processes import free_port, processes_stop, wait_http
 
 REPO_DIR = Path(__file__).resolve().parents[2]
 DATABASE_URL = os.environ.get("SCALE_OUT_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/rt")
@@ -42,12 +43,6 @@ def _reachable(port: int) -> bool:
             return True
     except OSError:
         return False
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _env() -> dict[str, str]:
@@ -79,23 +74,12 @@ def _database_prepare() -> None:
     )
 
 
-def _wait_http(port: int, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/ping/", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise AssertionError(f"daphne on port {port} did not come up")
-
-
 @pytest.fixture
 def topology():
     if not (_reachable(5432) and _reachable(6379)):
         pytest.skip("PostgreSQL and Redis are not both reachable on 127.0.0.1")
     _database_prepare()
-    ports = [_free_port(), _free_port()]
+    ports = [free_port(), free_port()]
     daphne = str(Path(sys.executable).with_name("daphne"))
     commands = [
         [daphne, "-b", "127.0.0.1", "-p", str(port), "kidney_genetics.asgi:application"]
@@ -109,16 +93,10 @@ def topology():
     ]
     try:
         for port in ports:
-            _wait_http(port)
+            wait_http(f"http://127.0.0.1:{port}/api/ping/")
         yield ports
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        processes_stop(processes)
 
 
 def _finished(events: list[dict], run_id: int | None) -> bool:
