@@ -83,11 +83,12 @@ def edge_enabled() -> bool:
 
 
 class EdgeReadCache:
-    """ASGI middleware: stored public responses for anonymous GETs, everything else to `app`."""
+    """ASGI middleware: stored public responses for anonymous GETs, everything else to `app`.
+
+    Put in front only where `edge_enabled()` (see `edge_wrapped`)."""
 
     def __init__(self, app: Callable[..., Awaitable[None]]) -> None:
         self.app = app
-        self.enabled = edge_enabled()
         self._database: Any = None
         self._database_lock: asyncio.Lock | None = None
         self._redis: Any = None
@@ -133,7 +134,7 @@ class EdgeReadCache:
         await self.app(inner_scope, receive, _Capture(send, store).send)
 
     def _applies(self, scope: Scope) -> bool:
-        if scope["type"] != "http" or scope["method"] != "GET" or not self.enabled:
+        if scope["type"] != "http" or scope["method"] != "GET":
             return False
         if time.monotonic() < self._paused_until:
             return False

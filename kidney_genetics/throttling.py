@@ -19,6 +19,7 @@ import time
 from typing import Any
 
 from django.core.cache import cache
+from django_redis import get_redis_connection
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
@@ -87,9 +88,10 @@ def _increment(key: str, period: int) -> int:
 
 def _redis_client() -> Any | None:
     """The raw Redis client behind django-redis, or None for other cache backends."""
-    client = getattr(cache, "client", None)
-    get_client = getattr(client, "get_client", None)
-    return get_client(write=True) if get_client else None
+    try:
+        return get_redis_connection("default")
+    except NotImplementedError:
+        return None
 
 
 class ClientRateThrottle(BaseThrottle):
