@@ -6,6 +6,7 @@ import pytest
 from django.test import override_settings
 
 from genes.config import (
+    DEFAULTS,
     best_classification,
     classic_threshold,
     classification_weight,
@@ -116,9 +117,13 @@ def test_overrides_from_settings_replace_single_keys():
         assert classic_threshold("pubtator") == 3
         assert classification_weight("gencc", "Supportive") == 0.4
         assert classification_weight("gencc", "Definitive") == 1.0
-    assert classic_threshold("literature") == 2
-    assert classification_weight("gencc", "Supportive") == 0.5
-    assert scoring_config().high_evidence_min_count == 2
+    # Leaving the override restores the defaults (their values are pinned by behaviour in
+    # test_config_boundaries.py, not here).
+    assert classic_threshold("literature") == DEFAULTS["classic_thresholds"]["literature"]
+    assert classification_weight("gencc", "Supportive") == (
+        DEFAULTS["classification_weights"]["gencc"]["Supportive"]
+    )
+    assert scoring_config().high_evidence_min_count == DEFAULTS["high_evidence_min_count"]
 
 
 @pytest.mark.django_db
