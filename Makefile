@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 # module-scoped fixtures (the demo database) are built once. PYTEST_ARGS=-n0 runs serially.
 PYTEST_ARGS ?= -n auto --dist loadfile
 
-.PHONY: run test venv install install-dev migrate demo serve worker lint bench clean
+.PHONY: run test venv install install-dev migrate demo serve worker lint bench clean prod-local
 
 $(VENV)/bin/python:
 	$(PYTHON_BIN) -m venv $(VENV)
@@ -41,6 +41,13 @@ run: demo
 	@trap 'kill 0' INT TERM EXIT; \
 	  $(PY) manage.py qcluster & \
 	  $(VENV)/bin/daphne -b $(HOST) -p $(PORT) kidney_genetics.asgi:application
+
+## make prod-local: the production topology on this machine (deploy/run_local.py): nginx with TLS
+## on https://127.0.0.1:$(PROD_LOCAL_PORT)/ in front of two daphne servers and one qcluster, with
+## DEBUG=false, on the PostgreSQL and Redis named by DATABASE_URL and REDIS_URL.
+PROD_LOCAL_PORT ?= 8108
+prod-local: install
+	$(PY) deploy/run_local.py --port $(PROD_LOCAL_PORT)
 
 ## make test: install the dev requirements and run the whole suite (SQLite unless DATABASE_URL):
 ## in parallel, then the few tests that assert wall-clock bounds alone (marker `timing`). Exit
