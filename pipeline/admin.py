@@ -42,7 +42,7 @@ class SourceRunAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     readonly_fields = ["log_display", "error_display"]
     exclude = ["log", "error"]
-    actions = ["retry_selected"]
+    actions = ["retry_selected", "cancel_selected"]
     list_per_page = 100
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -77,10 +77,27 @@ class SourceRunAdmin(admin.ModelAdmin):
             except tasks.RunAlreadyActiveError as active:
                 self.message_user(request, str(active), messages.WARNING)
                 continue
+            except tasks.EnqueueError as down:
+                self.message_user(request, str(down), messages.ERROR)
+                break
             queued += 1
         skipped = queryset.exclude(status=RunStatus.FAILED).count()
         note = f" ({skipped} selected run(s) had not failed)" if skipped else ""
         self.message_user(request, f"Queued {queued} source run(s){note}.")
+
+    @admin.action(description="Cancel selected pending or running runs", permissions=["retry"])
+    def cancel_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        cancelled = 0
+        for run in queryset.filter(status__in=[RunStatus.PENDING, RunStatus.RUNNING]):
+            try:
+                tasks.source_run_cancel(run=run, user=request.user)
+            except tasks.RunActionError as refused:
+                self.message_user(request, str(refused), messages.WARNING)
+                continue
+            cancelled += 1
+        skipped = queryset.exclude(status__in=[RunStatus.PENDING, RunStatus.RUNNING]).count()
+        note = f" ({skipped} selected run(s) were not pending or running)" if skipped else ""
+        self.message_user(request, f"Cancelled {cancelled} run(s){note}.")
 
 
 class MapToGeneForm(forms.Form):

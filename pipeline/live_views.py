@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from genes.models import SourceKey
 from pipeline.jobs import job_sources, progress_snapshot
 from pipeline.sources.registry import UPLOAD_SOURCES
-from pipeline.tasks import RunAlreadyActiveError, source_run_enqueue
+from pipeline.tasks import EnqueueError, RunAlreadyActiveError, source_run_enqueue
 
 # Who may start a run: the Curator role holds curation.trigger_run; admins may be granted the
 # model permission instead.
@@ -93,7 +93,7 @@ def live_trigger(request: HttpRequest, source: str) -> HttpResponse:
         run = source_run_enqueue(
             source=source, triggered_by=request.user, mode=mode, snapshot_dir=demo_dir
         )
-    except RunAlreadyActiveError as error:
+    except (RunAlreadyActiveError, EnqueueError) as error:
         messages.error(request, str(error))
     else:
         messages.success(request, f"{run.get_source_display()} run #{run.pk} queued ({mode}).")

@@ -41,6 +41,19 @@ class RunFailedError(Exception):
     """A run cannot complete; the message is what the run record and the command show."""
 
 
+class RunCancelledError(Exception):
+    """The run was cancelled (or failed by the reaper) while it ran; its row already says so."""
+
+
+def _run_still_running(run: SourceRun, *, lock: bool = False) -> None:
+    """Raise RunCancelledError when someone else ended the run meanwhile (cancel, reaper)."""
+    rows = SourceRun.objects.filter(pk=run.pk)
+    if lock:
+        rows = rows.select_for_update()
+    if rows.values_list("status", flat=True).first() != RunStatus.RUNNING:
+        raise RunCancelledError(f"run #{run.pk} was ended while it ran")
+
+
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with Path(path).open("rb") as handle:
@@ -86,6 +99,8 @@ def source_run_execute(
     log: list[str] = []
 
     def report(**kwargs: Any) -> None:
+        if kwargs.get("force") and run.status == RunStatus.RUNNING:
+            _run_still_running(run)
         if run_progress_update(run, **kwargs) and progress_listener is not None:
             progress_listener(run)
 
@@ -195,6 +210,7 @@ def _run_apply(
     summaries = summaries_build(cls, groups.resolved)
     report(phase="write", message="replacing evidence", force=True)
     with transaction.atomic():
+        _run_still_running(run, lock=True)
         evidence_replace_for_source(
             source=run.source, summaries=summaries, version=version, run_id=run.pk
         )
@@ -219,6 +235,10 @@ def _run_apply(
 
 
 def _run_fail(run: SourceRun, error: Exception, log: list[str]) -> None:
+    if isinstance(error, RunCancelledError):
+        logger.info("source run %s (%s) stopped: %s", run.pk, run.source, error)
+        run.refresh_from_db()
+        return
     message = str(error) or type(error).__name__
     if not isinstance(error, RunFailedError):
         message = f"{type(error).__name__}: {message}"

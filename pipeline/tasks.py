@@ -33,7 +33,11 @@ logger = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = getattr(settings, "PIPELINE_HEARTBEAT_SECONDS", 30)
 # A running run whose heartbeat is older than this has lost its worker.
 STALE_RUNNING_SECONDS = getattr(settings, "PIPELINE_STALE_RUNNING_SECONDS", 300)
-# A pending run that no worker picked up in this long (no qcluster running?) is given up.
+# A pending run is given up once it has waited this long while the workers were idle (no run
+# running or finishing meanwhile): its task was lost, or no qcluster is running. Setting
+# PIPELINE_PENDING_TIMEOUT_SECONDS, read at each reap.
+PENDING_TIMEOUT_SECONDS = 300
+# ...and in any case after this long, even behind other long runs (PIPELINE_STALE_PENDING_SECONDS).
 STALE_PENDING_SECONDS = getattr(settings, "PIPELINE_STALE_PENDING_SECONDS", 6 * 3600)
 # What a queued run calls (setting PIPELINE_RUN_EXECUTOR, a dotted path, lets the
 # multi-process test run a fake source).
@@ -59,6 +63,14 @@ class RunAlreadyActiveError(Exception):
     """A source already has a pending or running run; a second one is refused."""
 
 
+class EnqueueError(Exception):
+    """The task queue (broker) could not take the run; the run is marked failed, not pending."""
+
+
+class RunActionError(Exception):
+    """A cancel/retry/confirm that does not apply to the run in its current state."""
+
+
 def _source_lock(source: str) -> None:
     """Serialise triggers of one source (SQLite's IMMEDIATE transactions already do)."""
     if connection.vendor == "postgresql":
@@ -73,11 +85,18 @@ def source_run_enqueue(
     mode: str = "live",
     snapshot_dir: str | None = None,
 ) -> SourceRun:
-    """Create a pending run of `source` and queue it; refuses while one is pending/running."""
+    """Create a pending run of `source` and queue it; refuses while one is pending/running.
+
+    Stale runs are reaped first, so a run lost earlier does not refuse this trigger. When the
+    broker cannot take the task, the run is marked failed and EnqueueError is raised: a pending
+    row without a task would refuse every later trigger until the reaper's timeout.
+    """
     if source not in SourceKey.values:
         raise ValueError(
             f"unknown source {source!r}; expected one of {', '.join(SourceKey.values)}"
         )
+    runs_reap_stale()
+    failures: list[Exception] = []
     with transaction.atomic():
         _source_lock(source)
         active = SourceRun.objects.filter(source=source, status__in=ACTIVE_STATUSES).first()
@@ -94,12 +113,37 @@ def source_run_enqueue(
             triggered_by=triggered_by,
             message="queued",
         )
-        transaction.on_commit(lambda: _task_queue(run, snapshot_dir))
+        transaction.on_commit(lambda: _task_queue(run, snapshot_dir, failures))
+    if failures:
+        raise EnqueueError(
+            f"the task queue is unreachable, so {SourceKey(source).label} run #{run.pk} was not "
+            f"queued and is marked failed ({failures[0]}); try again once the broker is back"
+        )
     return run
 
 
-def _task_queue(run: SourceRun, snapshot_dir: str | None) -> None:
-    task_id = async_task(
+def _task_queue(run: SourceRun, snapshot_dir: str | None, failures: list[Exception]) -> None:
+    """Hand the run to django-q2 after commit; a broker error marks the run failed.
+
+    The error is collected in `failures` rather than raised: on_commit callbacks may run at the
+    end of an outer transaction, where nobody could catch it, and the run must not stay pending.
+    """
+    try:
+        task_id = _task_send(run, snapshot_dir)
+    except Exception as error:  # noqa: BLE001 - whatever the broker raised, the run is not queued
+        logger.exception("could not queue run %s", run.pk)
+        failures.append(error)
+        run_mark_failed(
+            run_id=run.pk, error=f"could not be queued: {type(error).__name__}: {error}"
+        )
+        run.status = RunStatus.FAILED
+        return
+    SourceRun.objects.filter(pk=run.pk).update(task_id=str(task_id)[:64])
+    run.task_id = str(task_id)[:64]
+
+
+def _task_send(run: SourceRun, snapshot_dir: str | None) -> str:
+    return async_task(
         "pipeline.tasks.source_run_task",
         run.pk,
         snapshot_dir=str(snapshot_dir) if snapshot_dir else None,
@@ -107,8 +151,6 @@ def _task_queue(run: SourceRun, snapshot_dir: str | None) -> None:
         group="pipeline",
         sync=settings.Q_CLUSTER.get("sync", False),
     )
-    SourceRun.objects.filter(pk=run.pk).update(task_id=str(task_id)[:64])
-    run.task_id = str(task_id)[:64]
 
 
 def source_run_task(run_id: int, snapshot_dir: str | None = None) -> str:
@@ -190,12 +232,17 @@ def run_mark_failed(*, run_id: int, error: str, log: str = "") -> bool:
 
 
 def runs_reap_stale() -> int:
-    """Mark failed the runs whose worker is gone; returns how many. Scheduled every 2 minutes.
+    """Mark failed the runs whose worker is gone; returns how many.
 
-    Running runs are judged by their heartbeat (or start), pending ones by their age.
+    Scheduled every 2 minutes and called before every trigger. Running runs are judged by their
+    heartbeat (or start). A pending run is judged by how long it waited while the workers were
+    idle: with Q workers busy on other runs, a queued run legitimately waits; when nothing ran
+    or finished during the whole timeout, its task was lost or no worker exists.
     """
     now = timezone.now()
     running_cutoff = now - timedelta(seconds=STALE_RUNNING_SECONDS)
+    pending_timeout = getattr(settings, "PIPELINE_PENDING_TIMEOUT_SECONDS", PENDING_TIMEOUT_SECONDS)
+    idle_cutoff = now - timedelta(seconds=pending_timeout)
     pending_cutoff = now - timedelta(seconds=STALE_PENDING_SECONDS)
     stale_running = SourceRun.objects.filter(
         Q(heartbeat_at__lt=running_cutoff)
@@ -211,13 +258,18 @@ def runs_reap_stale() -> int:
             error=f"the worker stopped responding (last heartbeat: {last}); "
             "marked failed by the stale-run reaper",
         )
-    stale_pending = SourceRun.objects.filter(
-        status=RunStatus.PENDING, created_at__lt=pending_cutoff
-    ).values_list("pk", flat=True)
-    for run_id in stale_pending:
+    workers_busy = SourceRun.objects.filter(
+        Q(status=RunStatus.RUNNING) | Q(finished_at__gte=idle_cutoff, started_at__isnull=False)
+    ).exists()
+    waited = Q(created_at__lt=pending_cutoff)
+    if not workers_busy:
+        waited |= Q(created_at__lt=idle_cutoff)
+    stale_pending = SourceRun.objects.filter(waited, status=RunStatus.PENDING)
+    for run_id in stale_pending.values_list("pk", flat=True):
         reaped += run_mark_failed(
             run_id=run_id,
-            error="no worker picked this run up in time; is `manage.py qcluster` running?",
+            error=f"no worker picked this run up within {round(pending_timeout / 60, 1):g} "
+            "minutes; is `manage.py qcluster` running? Retry it once a worker is up.",
         )
     return reaped
 
@@ -269,3 +321,39 @@ def schedules_sync() -> list[str]:
     )
     names.append(name)
     return names
+
+
+def source_run_cancel(*, run: SourceRun, user: Any = None) -> SourceRun:
+    """End a pending or running run as failed ("cancelled by …"); its task then does nothing.
+
+    A pending run's task finds it no longer pending and skips it; a running run's worker
+    notices at its next phase change or, at the latest, before it writes evidence.
+    """
+    who = getattr(user, "username", "") or "a curator"
+    if not run_mark_failed(run_id=run.pk, error=f"cancelled by {who}"):
+        run.refresh_from_db()
+        raise RunActionError(f"run #{run.pk} is {run.status}; only pending or running runs cancel")
+    SourceRun.objects.filter(pk=run.pk).update(phase="cancelled")
+    run.refresh_from_db()
+    return run
+
+
+def source_run_retry(*, run: SourceRun, user: Any = None) -> SourceRun:
+    """Queue a new run of a failed run's source (a download source; uploads are re-uploaded)."""
+    from pipeline.sources.registry import UPLOAD_SOURCES
+
+    if run.status != RunStatus.FAILED:
+        raise RunActionError(f"run #{run.pk} is {run.status}; only failed runs can be retried")
+    if run.source in UPLOAD_SOURCES:
+        raise RunActionError(f"{run.get_source_display()} is uploaded: upload the file again")
+    return source_run_enqueue(source=run.source, triggered_by=user)
+
+
+RUN_ACTIONS = {"cancel": source_run_cancel, "retry": source_run_retry}
+
+
+def source_run_action(*, action: str, run: SourceRun, user: Any = None) -> SourceRun:
+    """cancel or retry one run (the API and the admin call this); the shrink guard adds confirm."""
+    if action not in RUN_ACTIONS:
+        raise ValueError(f"unknown run action {action!r}")
+    return RUN_ACTIONS[action](run=run, user=user)

@@ -8,6 +8,10 @@ urlpatterns = [
     path("auth/token/", views.TokenObtainView.as_view(), name="api-token"),
     path("decisions/", views.DecisionListCreateView.as_view(), name="api-decisions"),
     path("runs/", views.RunTriggerView.as_view(), name="api-runs"),
+    path(
+        "runs/<int:pk>/cancel/", views.RunActionView.as_view(action="cancel"), name="api-run-cancel"
+    ),
+    path("runs/<int:pk>/retry/", views.RunActionView.as_view(action="retry"), name="api-run-retry"),
     path("uploads/", views.UploadView.as_view(), name="api-uploads"),
     path("releases/", views.ReleaseListView.as_view(), name="api-release-list"),
     path("releases/<str:version>/", views.ReleaseDetailView.as_view(), name="api-release-detail"),

@@ -24,11 +24,22 @@ from curation.views import release_file_response
 from genes.models import Gene, SourceKey
 from kidney_genetics.api_schema import error_response
 from pipeline import tasks, uploads
+from pipeline.models import SourceRun
 
 
 class RunConflict(APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "run_active"
+
+
+class QueueUnavailable(APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "queue_unavailable"
+
+
+class RunStateConflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "run_state"
 
 
 class StaleDecision(APIException):
@@ -103,7 +114,11 @@ class RunTriggerView(APIView):
 
     @extend_schema(
         request=serializers.RunInputSerializer,
-        responses={202: dict, 409: error_response("Every requested source already has a run")},
+        responses={
+            202: dict,
+            409: error_response("Every requested source already has a run"),
+            503: error_response("The task queue is unreachable; nothing was queued"),
+        },
     )
     def post(self, request: Request) -> Response:
         given = serializers.RunInputSerializer(data=request.data)
@@ -117,10 +132,49 @@ class RunTriggerView(APIView):
             except tasks.RunAlreadyActiveError as active:
                 refused.append({"source": key, "detail": str(active)})
                 continue
+            except tasks.EnqueueError as down:
+                raise QueueUnavailable(str(down)) from down
             queued.append({"source": key, "run": run.pk})
         if not queued:
             raise RunConflict(refused[0]["detail"])
         return Response({"queued": queued, "refused": refused}, status=status.HTTP_202_ACCEPTED)
+
+
+class RunActionView(APIView):
+    """POST /api/runs/{id}/cancel|retry|confirm/ (role: Curator or Admin).
+
+    cancel: a pending or running run ends as failed; retry: a failed run's source is queued
+    again; confirm: a run held by the shrink guard is applied. 409 when the run's state does
+    not allow the action.
+    """
+
+    permission_classes = [HasCurationPermission]
+    required_permission = "curation.trigger_run"
+    action: str = ""
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: dict,
+            404: error_response("No run with that id"),
+            409: error_response("The run's state does not allow this action"),
+            503: error_response("The task queue is unreachable (retry)"),
+        },
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        run = SourceRun.objects.filter(pk=pk).first()
+        if run is None:
+            raise Http404(f"No run {pk}.")
+        try:
+            result = tasks.source_run_action(action=self.action, run=run, user=request.user)
+        except tasks.RunActionError as refused:
+            raise RunStateConflict(str(refused)) from refused
+        except tasks.RunAlreadyActiveError as active:
+            raise RunConflict(str(active)) from active
+        except tasks.EnqueueError as down:
+            raise QueueUnavailable(str(down)) from down
+        body = {"run": result.pk, "source": result.source, "status": result.status}
+        return Response({**body, "message": result.message}, status=status.HTTP_200_OK)
 
 
 class UploadView(APIView):
