@@ -209,3 +209,27 @@ def network_get(
         "unknown_symbols": unknown,
         "min_score": min_score,
     }
+
+
+def gene_scored_neighbours(
+    gene_id: int, *, min_combined_score: int = 0, limit: int = 20
+) -> list[dict[str, Any]]:
+    """A gene's STRING partners that have a score, strongest interaction first (two queries)."""
+    rows = GeneInteraction.objects.filter(
+        Q(gene_a=gene_id) | Q(gene_b=gene_id), combined_score__gte=min_combined_score
+    ).values_list("gene_a_id", "gene_b_id", "combined_score")
+    strength = {a if b == gene_id else b: score for a, b, score in rows}
+    scores = GeneScore.objects.filter(gene_id__in=strength).select_related("gene")
+    partners = [
+        {
+            "hgnc_id": f"HGNC:{score.gene_id}",
+            "symbol": score.gene.symbol,
+            "combined_score": strength[score.gene_id],
+            "evidence_score": score.score,
+            "tier": score.tier,
+            "high_evidence": score.high_evidence,
+        }
+        for score in scores
+    ]
+    partners.sort(key=lambda partner: (-partner["combined_score"], partner["symbol"]))
+    return partners[:limit]

@@ -6,12 +6,13 @@ than one gene comes back as candidates.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Upper
 
-from genes.filters import parse_hgnc_id
+from genes.filters import GeneScoreFilterSet, parse_hgnc_id
 from genes.models import Evidence, Gene, GeneScore, GeneStatus, GeneSymbol, SymbolKind
 
 ENSEMBL_PREFIX = "ENSG"
@@ -20,6 +21,33 @@ ENSEMBL_PREFIX = "ENSG"
 def gene_score_list() -> QuerySet[GeneScore]:
     """Scored genes with their gene row joined; the FilterSet narrows and orders it."""
     return GeneScore.objects.select_related("gene")
+
+
+class GeneListFilterInvalid(ValueError):
+    """Filter values the shared FilterSet refused, by filter name (its messages, unchanged)."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        self.errors = errors
+        super().__init__(
+            "; ".join(f"{name}: {' '.join(messages)}" for name, messages in errors.items())
+        )
+
+
+def gene_score_list_filtered(
+    filters: Mapping[str, str], *, queryset: QuerySet[GeneScore] | None = None
+) -> QuerySet[GeneScore]:
+    """Scored genes narrowed and ordered by the shared FilterSet (plain parameter names, string
+    values), as the API and the MCP tools filter them; raises `GeneListFilterInvalid` rather
+    than ignoring a bad value."""
+    base = gene_score_list() if queryset is None else queryset
+    filterset = GeneScoreFilterSet(filters, queryset=base)
+    if not filterset.is_valid():
+        errors = {
+            name: [str(message) for message in messages]
+            for name, messages in filterset.errors.items()
+        }
+        raise GeneListFilterInvalid(errors)
+    return filterset.qs
 
 
 def gene_detail_queryset() -> QuerySet[Gene]:
@@ -82,6 +110,34 @@ def _direct_kinds(gene: Gene, query: str) -> list[str]:
     return kinds
 
 
+def _direct_decides(query: str, direct: list[GeneMatch]) -> GeneLookup | None:
+    """Direct identifiers win when they matched an approved gene (or an HGNC id matched any)."""
+    approved = [match for match in direct if match.gene.status == GeneStatus.APPROVED]
+    if approved or (direct and parse_hgnc_id(query) is not None):
+        return GeneLookup(query, approved or direct)
+    return None
+
+
+def _symbol_rows(uppers: list[str]) -> QuerySet[GeneSymbol]:
+    """Previous/alias symbol rows of approved genes, with each gene as a gene page loads it."""
+    return (
+        GeneSymbol.objects.filter(symbol_upper__in=uppers, gene__status=GeneStatus.APPROVED)
+        .select_related("gene__score")
+        .prefetch_related(
+            Prefetch("gene__symbols", queryset=GeneSymbol.objects.order_by("kind", "symbol"))
+        )
+        .order_by("gene__symbol", "kind")
+    )
+
+
+def _symbol_matches(rows: list[GeneSymbol]) -> list[GeneMatch]:
+    by_gene: dict[int, GeneMatch] = {}
+    for row in rows:
+        match = by_gene.setdefault(row.gene_id, GeneMatch(row.gene))
+        match.matched_by.append(SymbolKind(row.kind).value)
+    return list(by_gene.values())
+
+
 def _lookup(query: str, *, external_ids: bool) -> GeneLookup:
     """Direct identifiers win; previous/alias symbols are consulted only when nothing direct
     matched an approved gene. Two queries at most, plus the symbols prefetch per step."""
@@ -94,22 +150,50 @@ def _lookup(query: str, *, external_ids: bool) -> GeneLookup:
         .filter(_direct_condition(text, external_ids=external_ids))
     )
     direct = [GeneMatch(gene, _direct_kinds(gene, text)) for gene in genes]
-    approved = [match for match in direct if match.gene.status == GeneStatus.APPROVED]
-    if approved or (direct and parse_hgnc_id(text) is not None):
-        return GeneLookup(query, approved or direct)
-    rows = (
-        GeneSymbol.objects.filter(symbol_upper=text.upper(), gene__status=GeneStatus.APPROVED)
-        .select_related("gene__score")
-        .prefetch_related(
-            Prefetch("gene__symbols", queryset=GeneSymbol.objects.order_by("kind", "symbol"))
+    decided = _direct_decides(query, direct)
+    if decided is not None:
+        return decided
+    return GeneLookup(query, _symbol_matches(list(_symbol_rows([text.upper()]))) or direct)
+
+
+def gene_resolve_many(queries: list[str]) -> dict[str, GeneLookup]:
+    """`gene_resolve` for many identifiers with the same rules, in four queries whatever their
+    number: every direct identifier at once, then the previous/alias symbols still open."""
+    texts = list(dict.fromkeys(query.strip() for query in queries if query.strip()))
+    hgnc_ids = {number for text in texts if (number := parse_hgnc_id(text)) is not None}
+    ncbi_ids = {int(text) for text in texts if text.isdigit()}
+    ensembl_ids = {
+        text.upper().split(".")[0] for text in texts if text.upper().startswith(ENSEMBL_PREFIX)
+    }
+    genes = list(
+        gene_detail_queryset()
+        .alias(symbol_upper=Upper("symbol"))
+        .filter(
+            Q(symbol_upper__in=[text.upper() for text in texts])
+            | Q(hgnc_id__in=hgnc_ids)
+            | Q(entrez_id__in=ncbi_ids)
+            | Q(ensembl_gene_id__in=ensembl_ids)
         )
-        .order_by("gene__symbol", "kind")
     )
-    by_gene: dict[int, GeneMatch] = {}
-    for row in rows:
-        match = by_gene.setdefault(row.gene_id, GeneMatch(row.gene))
-        match.matched_by.append(SymbolKind(row.kind).value)
-    return GeneLookup(query, list(by_gene.values()) or direct)
+    found: dict[str, GeneLookup] = {}
+    open_texts: list[str] = []
+    directs: dict[str, list[GeneMatch]] = {}
+    for text in texts:
+        direct = [GeneMatch(gene, kinds) for gene in genes if (kinds := _direct_kinds(gene, text))]
+        decided = _direct_decides(text, direct)
+        if decided is not None:
+            found[text] = decided
+        else:
+            directs[text] = direct
+            open_texts.append(text)
+    rows_by_symbol: dict[str, list[GeneSymbol]] = {}
+    if open_texts:
+        for row in _symbol_rows([text.upper() for text in open_texts]):
+            rows_by_symbol.setdefault(row.symbol_upper, []).append(row)
+    for text in open_texts:
+        matches = _symbol_matches(rows_by_symbol.get(text.upper(), []))
+        found[text] = GeneLookup(text, matches or directs[text])
+    return found
 
 
 def gene_get(identifier: str) -> GeneLookup:

@@ -17,6 +17,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
+from genes import selectors
 from genes.exports import EXPORT_FORMATS
 from genes.extensions import gene_list_filters
 from genes.filters import SORT_FIELDS, GeneScoreFilterSet
@@ -84,12 +85,13 @@ def export_format(request: Request) -> str | None:
 def gene_score_filter(request: Request, queryset: QuerySet) -> QuerySet:
     """Validate the request against the shared FilterSet and return the narrowed queryset."""
     allowed = set(GeneScoreFilterSet.base_filters) | set(gene_list_filters())
-    filterset = GeneScoreFilterSet(filterset_data(request, allowed), queryset=queryset)
-    if not filterset.is_valid():
+    data = filterset_data(request, allowed)
+    try:
+        return selectors.gene_score_list_filtered(data, queryset=queryset)
+    except selectors.GeneListFilterInvalid as error:
         raise ValidationError(
-            {filter_param(name): messages for name, messages in filterset.errors.items()}
-        )
-    return filterset.qs
+            {filter_param(name): messages for name, messages in error.errors.items()}
+        ) from error
 
 
 def gene_list_parameters() -> list[OpenApiParameter]:

@@ -113,9 +113,14 @@ def statistics(request: HttpRequest) -> HttpResponse:
 
 @cached_page
 def about(request: HttpRequest) -> HttpResponse:
+    return render(request, "pages/about.html", about_context())
+
+
+def about_context() -> dict[str, Any]:
+    """The scoring rules as the About page states them (also the MCP server's rules resource)."""
     config = scoring_config()
     tier_labels = dict(Tier.choices)
-    context = {
+    return {
         "config": config,
         "tiers": [(tier_labels[rule.tier], rule.describe()) for rule in config.tiers],
         "fallback_tier": tier_labels[config.fallback_tier],
@@ -135,4 +140,3 @@ def about(request: HttpRequest) -> HttpResponse:
         ],
         "source_total": len(SCORE_COLUMNS),
     }
-    return render(request, "pages/about.html", context)
