@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "annotations",
     "pipeline",
     "curation",
+    "mcp_server",
 ]
 
 MIDDLEWARE = [
