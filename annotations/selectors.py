@@ -21,6 +21,7 @@ from annotations.models import (
     GenePhenotypeSummary,
     GenePPIScore,
 )
+from common.params import INT32_MAX, ascii_int
 from genes.models import Gene, GeneScore
 
 CONSTRAINT_FIELDS = ["pli", "loeuf", "lof_oe", "mis_z", "syn_z", "transcript", "source_version"]
@@ -42,8 +43,9 @@ def gene_resolve(identifier: str) -> Gene | None:
     """A gene by `HGNC:n`, a bare HGNC number, or its symbol (case-insensitive)."""
     value = identifier.strip()
     number = value[5:] if value.upper().startswith("HGNC:") else value
-    if number.isdigit():
-        return Gene.objects.filter(hgnc_id=int(number)).first()
+    hgnc_id = ascii_int(number, maximum=INT32_MAX)
+    if hgnc_id is not None:
+        return Gene.objects.filter(hgnc_id=hgnc_id).first()
     matches = Gene.objects.annotate(symbol_upper=Upper("symbol")).filter(symbol_upper=value.upper())
     return matches.order_by("status", "hgnc_id").first()
 

@@ -15,6 +15,7 @@ import django_filters
 from django import forms
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 
+from common.params import INT32_MAX, ParameterError, ascii_int, clean_text, sort_keys
 from genes.extensions import GeneListFilter, gene_list_filters
 from genes.models import Evidence, GeneScore, GeneSymbol, SourceKey, Tier
 
@@ -35,11 +36,11 @@ MAX_LIST_ITEMS = 1000
 
 
 def parse_hgnc_id(text: str) -> int | None:
-    """`HGNC:1234` or `1234` → 1234; anything else → None."""
+    """`HGNC:1234` or `1234` → 1234; anything else (`²`, 30 digits) → None."""
     value = text.strip()
     if value.upper().startswith("HGNC:"):
         value = value[5:]
-    return int(value) if value.isdigit() else None
+    return ascii_int(value, maximum=INT32_MAX)
 
 
 def tier_rank_expression() -> Case:
@@ -138,12 +139,30 @@ class ExtensionFilter(django_filters.Filter):
         return qs if value is None else self.extension.apply(qs, value)
 
 
-class GeneScoreOrderingFilter(django_filters.OrderingFilter):
+class SortField(forms.CharField):
+    """`sort=-score,approved_symbol`: every key known, none empty (see `common.params`)."""
+
+    def clean(self, value: Any) -> list[str] | None:
+        text = super().clean(value)
+        if not text:
+            return None
+        try:
+            return sort_keys(text, parameter="sort", allowed=SORT_FIELDS)
+        except ParameterError as error:
+            raise forms.ValidationError(error.message, code=error.code) from None
+
+
+class GeneScoreOrderingFilter(django_filters.Filter):
     """`sort=-score,approved_symbol`; HGNC id breaks ties so pages never overlap."""
+
+    field_class = SortField
 
     def filter(self, qs: QuerySet, value: list[str] | None) -> QuerySet:
         requested = list(value) if value else list(DEFAULT_SORT)
-        ordering = [self.get_ordering_value(param) for param in requested]
+        ordering = [
+            f"-{SORT_FIELDS[key[1:]]}" if key.startswith("-") else SORT_FIELDS[key]
+            for key in requested
+        ]
         if any(field.lstrip("-") == "tier_rank" for field in ordering):
             qs = qs.alias(tier_rank=tier_rank_expression())
         if not any(field.lstrip("-") == "gene_id" for field in ordering):
@@ -151,8 +170,23 @@ class GeneScoreOrderingFilter(django_filters.OrderingFilter):
         return qs.order_by(*ordering)
 
 
+class SearchField(forms.CharField):
+    """Free text for the search filter: bounded, no control characters."""
+
+    def clean(self, value: Any) -> str:
+        text = super().clean(value) or ""
+        try:
+            return clean_text(text, parameter="search")
+        except ParameterError as error:
+            raise forms.ValidationError(error.message, code=error.code) from None
+
+
+class SearchFilter(django_filters.CharFilter):
+    field_class = SearchField
+
+
 class GeneScoreFilterSet(django_filters.FilterSet):
-    search = django_filters.CharFilter(
+    search = SearchFilter(
         method="filter_search",
         help_text="Symbol prefix, exact previous or alias symbol, HGNC id, or words of the name.",
     )
@@ -188,7 +222,6 @@ class GeneScoreFilterSet(django_filters.FilterSet):
         help_text="Comma-separated HGNC ids (`HGNC:9008` or `9008`).",
     )
     sort = GeneScoreOrderingFilter(
-        fields={field: param for param, field in SORT_FIELDS.items()},
         help_text="Comma-separated sort keys, `-` for descending. Default: -score,approved_symbol.",
     )
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Upper
 
+from common.params import INT32_MAX, ascii_int
 from genes.filters import GeneScoreFilterSet, parse_hgnc_id
 from genes.models import Evidence, Gene, GeneScore, GeneStatus, GeneSymbol, SymbolKind
 
@@ -89,8 +90,9 @@ def _direct_condition(query: str, *, external_ids: bool) -> Q | None:
     if hgnc_id is not None:
         condition |= Q(hgnc_id=hgnc_id)
     if external_ids:
-        if text.isdigit():
-            condition |= Q(entrez_id=int(text))
+        entrez_id = ascii_int(text, maximum=INT32_MAX)
+        if entrez_id is not None:
+            condition |= Q(entrez_id=entrez_id)
         if text.upper().startswith(ENSEMBL_PREFIX):
             condition |= Q(ensembl_gene_id=text.upper().split(".")[0])
     return condition
@@ -103,7 +105,7 @@ def _direct_kinds(gene: Gene, query: str) -> list[str]:
         kinds.append("symbol")
     if parse_hgnc_id(text) == gene.hgnc_id:
         kinds.append("hgnc_id")
-    if text.isdigit() and gene.entrez_id == int(text):
+    if gene.entrez_id is not None and gene.entrez_id == ascii_int(text, maximum=INT32_MAX):
         kinds.append("ncbi_id")
     if gene.ensembl_gene_id and gene.ensembl_gene_id == text.upper().split(".")[0]:
         kinds.append("ensembl_id")

@@ -18,6 +18,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from common.params import ParameterError
+
 API_PREFIX = "/api/"
 
 
@@ -66,9 +68,12 @@ def _flatten(detail: Any, parameter: str | None = None) -> list[tuple[str | None
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     """DRF's handler, reshaped; anything DRF does not handle stays a 500 (handled below)."""
+    # A value refused by `common.params` anywhere in a view is the client's error, not a 500.
     # DRF maps Django's Http404 and PermissionDenied itself, but only inside its handler; mapped
     # here too, they get the stable codes (`not_found`, `permission_denied`) instead of "error".
-    if isinstance(exc, Http404):
+    if isinstance(exc, ParameterError):
+        exc = InvalidParameter(exc.parameter, exc.message, code=exc.code)
+    elif isinstance(exc, Http404):
         exc = exceptions.NotFound(*exc.args)
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(*exc.args)

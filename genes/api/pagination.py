@@ -10,6 +10,7 @@ from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from common.params import ParameterError, positive_int
 from kidney_genetics.api_errors import InvalidParameter
 
 PAGE_NUMBER = "page[number]"
@@ -19,16 +20,12 @@ MAX_PAGE_SIZE = 500
 
 
 def _positive_int(request: Request, name: str, default: int, maximum: int | None) -> int:
-    raw = request.query_params.get(name)
-    if raw is None or raw == "":
-        return default
-    if not raw.strip().isdigit():
-        raise InvalidParameter(name, f"{name} must be a whole number, got {raw!r}.")
-    value = int(raw)
-    if value < 1 or (maximum is not None and value > maximum):
-        bound = f"between 1 and {maximum}" if maximum else "at least 1"
-        raise InvalidParameter(name, f"{name} must be {bound}, got {value}.", code="out_of_range")
-    return value
+    try:
+        return positive_int(
+            request.query_params.get(name), parameter=name, default=default, maximum=maximum
+        )
+    except ParameterError as error:
+        raise InvalidParameter(name, error.message, code=error.code) from None
 
 
 def _page_link(request: Request, number: int) -> str:
