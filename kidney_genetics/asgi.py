@@ -8,6 +8,7 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kidney_genetics.settings")
 django.setup(set_prefix=False)
 
+from common.request_limits import RequestLimits  # noqa: E402
 from kidney_genetics.asgi_handler import SyncChainASGIHandler  # noqa: E402
 from kidney_genetics.edge_cache import edge_wrapped  # noqa: E402
 
@@ -21,7 +22,8 @@ from kidney_genetics.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": edge_wrapped(django_asgi_app),
+        # URL and body limits first: nothing, not even the edge cache, works on a refused request.
+        "http": RequestLimits(edge_wrapped(django_asgi_app)),
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
         ),

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "kidney_genetics.metrics.PrometheusBeforeMiddleware",
     "kidney_genetics.middleware.RequestIdMiddleware",
+    "common.request_limits.ControlCharacterMiddleware",
     "kidney_genetics.db_unavailable.DatabaseUnavailableMiddleware",
     "kidney_genetics.upload_limits.UploadSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -227,6 +228,9 @@ UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=25 * 1024 * 1024)
 UPLOAD_ALLOWED_EXTENSIONS = env.list(
     "UPLOAD_ALLOWED_EXTENSIONS", default=[".csv", ".tsv", ".txt", ".xlsx"]
 )
+# Longer URLs (path + query string) are answered 414 (common/request_limits.py); keep it below
+# the proxy's header buffer so the answer comes from here, not from a dropped connection.
+REQUEST_MAX_URL_BYTES = env.int("REQUEST_MAX_URL_BYTES", default=8192)
 FILE_UPLOAD_HANDLERS = [
     "kidney_genetics.upload_limits.LimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
@@ -248,6 +252,12 @@ REST_FRAMEWORK = {
         "login": env.str("API_THROTTLE_LOGIN", default="5/minute"),
     },
     "EXCEPTION_HANDLER": "kidney_genetics.api_errors.exception_handler",
+    # JSON bodies with a nesting bound (a deep body is a 400, not a RecursionError).
+    "DEFAULT_PARSER_CLASSES": [
+        "common.json_body.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     # JSON only: the browsable API would answer `Accept: text/html` clients (errors included)
     # with HTML pages instead of the one error shape the schema documents.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

@@ -1,8 +1,10 @@
 """Size and type limits on every uploaded file, enforced where the bytes enter Django.
 
-Two layers, both configured by `UPLOAD_MAX_BYTES` and `UPLOAD_ALLOWED_EXTENSIONS`:
-`UploadSizeLimitMiddleware` refuses a request whose declared Content-Length is too large
-before its body is read (413); `LimitedUploadHandler` (first of FILE_UPLOAD_HANDLERS) counts
+Behind `common.request_limits.RequestLimits` (the ASGI layer that refuses large bodies before
+Django spools them), two layers, both configured by `UPLOAD_MAX_BYTES` and
+`UPLOAD_ALLOWED_EXTENSIONS`: `UploadSizeLimitMiddleware` refuses a request whose declared
+Content-Length is too large (413; the same rule for servers and test clients without the ASGI
+layer); `LimitedUploadHandler` (first of FILE_UPLOAD_HANDLERS) counts
 the bytes of each file as the multipart parser streams them - so chunked bodies without a
 Content-Length are capped too - and checks the file name's extension and its first bytes (an
 .xlsx must be a zip; a text table must not contain NUL bytes or be an HTML page). A refusal
@@ -18,26 +20,19 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from django.core.files.uploadhandler import FileUploadHandler
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 
-from kidney_genetics.api_errors import API_PREFIX, error_object
+from common.request_limits import max_body_bytes, too_large_response, upload_max_bytes
 from kidney_genetics.middleware import _DualMiddleware
 
-DEFAULT_MAX_BYTES = 25 * 1024 * 1024
 DEFAULT_EXTENSIONS = (".csv", ".tsv", ".txt", ".xlsx")
-# Room for multipart boundaries and the other form fields beside the file.
-MULTIPART_OVERHEAD = 64 * 1024
 ZIP_MAGIC = b"PK\x03\x04"
 HTML_STARTS = (b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body")
 
 
 class UploadRejected(MultiPartParserError, SuspiciousOperation):
     """An uploaded file is too large or not of an accepted type."""
-
-
-def upload_max_bytes() -> int:
-    return int(getattr(settings, "UPLOAD_MAX_BYTES", DEFAULT_MAX_BYTES))
 
 
 def allowed_extensions() -> tuple[str, ...]:
@@ -84,14 +79,6 @@ class LimitedUploadHandler(FileUploadHandler):
         return None
 
 
-def _too_large(request: HttpRequest, declared: int) -> HttpResponse:
-    detail = f"The request body ({declared:,} bytes) exceeds the upload limit."
-    if request.path.startswith(API_PREFIX):
-        body = {"errors": [error_object(413, "upload_too_large", detail)]}
-        return JsonResponse(body, status=413)
-    return HttpResponse(detail, status=413, content_type="text/plain")
-
-
 class UploadSizeLimitMiddleware(_DualMiddleware):
     """413 for a body declared larger than the upload limit, before anything reads it."""
 
@@ -100,8 +87,8 @@ class UploadSizeLimitMiddleware(_DualMiddleware):
             declared = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             declared = 0
-        if declared > upload_max_bytes() + MULTIPART_OVERHEAD:
-            response = _too_large(request, declared)
+        if declared > max_body_bytes():
+            response = too_large_response(request, declared)
             if self.is_async:
                 return _as_coroutine(response)
             return response
