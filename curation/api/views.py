@@ -14,6 +14,7 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from curation import selectors, services
@@ -57,6 +58,8 @@ class TokenObtainView(ObtainAuthToken):
 
     throttle_classes = [LoginRateThrottle]
     throttle_scope = "login"
+    # ObtainAuthToken names DRF's parsers itself; the project's bound the JSON nesting depth.
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES
 
 
 class DecisionListCreateView(generics.ListCreateAPIView):
