@@ -163,7 +163,7 @@ def gene_resolve_many(queries: list[str]) -> dict[str, GeneLookup]:
     number: every direct identifier at once, then the previous/alias symbols still open."""
     texts = list(dict.fromkeys(query.strip() for query in queries if query.strip()))
     hgnc_ids = {number for text in texts if (number := parse_hgnc_id(text)) is not None}
-    ncbi_ids = {int(text) for text in texts if text.isdigit()}
+    ncbi_ids = {number for text in texts if (number := ascii_int(text, maximum=INT32_MAX))}
     ensembl_ids = {
         text.upper().split(".")[0] for text in texts if text.upper().startswith(ENSEMBL_PREFIX)
     }
