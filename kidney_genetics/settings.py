@@ -152,8 +152,15 @@ _TEST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 if REDIS_URL and _TEST_WORKER.startswith("gw"):
     # Parallel test workers must not share a Redis database: one worker's cache.clear()
     # (a FLUSHDB), throttle counters or channel groups would leak into another's tests.
+    # Worker N takes database (base + N) mod 16: distinct for the 16 databases Redis has, and
+    # more workers than that would share one, so they are refused (tests/conftest.py caps -n auto).
     _redis = urlsplit(REDIS_URL)
-    _database = int(_redis.path.strip("/") or 0) + int(_TEST_WORKER[2:])
+    _worker = int(_TEST_WORKER[2:])
+    if _worker >= 16:
+        raise ImproperlyConfigured(
+            f"test worker {_TEST_WORKER}: Redis has 16 databases, one per worker: -n 16 at most"
+        )
+    _database = int(_redis.path.strip("/") or 0) + _worker
     REDIS_URL = urlunsplit(_redis._replace(path=f"/{_database % 16}"))
 
 if REDIS_URL:

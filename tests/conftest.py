@@ -60,6 +60,45 @@ def _guarded_getaddrinfo(host, *args, **kwargs):
     return _original_getaddrinfo(host, *args, **kwargs)
 
 
+IN_CI = os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+def skip_or_fail_in_ci(reason: str) -> None:
+    """Skip for a missing tool or service on a developer's machine; under CI (`CI=true`) the
+    same absence is a failure, since .ci/run installs and starts everything the suite needs."""
+    if IN_CI:
+        pytest.fail(f"CI: {reason} (a skip here would hide untested code)", pytrace=False)
+    pytest.skip(reason)
+
+
+def pytest_runtest_logreport(report):
+    """With KG_SKIP_REPORT=PATH, append `nodeid<TAB>reason` for every skipped test, so .ci/run
+    can compare what skipped with the expected skips of its database (.ci/check_skips.py).
+    Written by the xdist controller only (workers report to it), never twice."""
+    path = os.environ.get("KG_SKIP_REPORT")
+    if not path or not report.skipped or hasattr(report, "wasxfail"):
+        return
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    longrepr = report.longrepr
+    reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+    reason = " ".join(str(reason).removeprefix("Skipped: ").split())
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(f"{report.nodeid}\t{reason}\n")
+
+
+def pytest_xdist_auto_num_workers(config):
+    """`-n auto` never starts more workers than Redis has databases (16 by default): each
+    worker needs a database of its own (see REDIS_URL in settings), or one worker's FLUSHDB
+    would empty another's cache mid-test."""
+    if not os.environ.get("REDIS_URL"):
+        return None
+    return max(1, min(os.cpu_count() or 1, REDIS_DATABASES))
+
+
+REDIS_DATABASES = 16
+
+
 def pytest_configure(config):
     socket.socket.connect = _guarded_connect
     socket.socket.connect_ex = _guarded_connect_ex
@@ -95,9 +134,10 @@ def _fail_on_network_access():
 
 @pytest.fixture
 def shared_data() -> Path:
-    """The real-format samples in ../shared/data/sources; skips when ../shared is absent."""
+    """The real-format samples in ../shared/data/sources; skips when ../shared is absent
+    (fails under CI, where ../shared is always laid beside the clone)."""
     if not SHARED_SOURCES_DIR.is_dir():
-        pytest.skip("../shared/data/sources is not present")
+        skip_or_fail_in_ci("../shared/data/sources is not present")
     return SHARED_SOURCES_DIR
 
 

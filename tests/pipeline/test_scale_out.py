@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import skip_or_fail_in_ci
 from tests.pipeline.processes import free_port, processes_stop, wait_http
 
 REPO_DIR = Path(__file__).resolve().parents[2]
@@ -77,7 +78,7 @@ def _database_prepare() -> None:
 @pytest.fixture
 def topology():
     if not (_reachable(5432) and _reachable(6379)):
-        pytest.skip("PostgreSQL and Redis are not both reachable on 127.0.0.1")
+        skip_or_fail_in_ci("PostgreSQL and Redis are not both reachable on 127.0.0.1")
     _database_prepare()
     ports = [free_port(), free_port()]
     daphne = str(Path(sys.executable).with_name("daphne"))
