@@ -7,8 +7,10 @@ class AnnotationsConfig(AppConfig):
     verbose_name = "Gene annotations"
 
     def ready(self) -> None:
-        """Add the annotation summary to gene pages/detail and three gene list filters."""
+        """Add the annotation summary to gene pages/detail, three gene list filters and the
+        read-cache version marks of annotation runs."""
         from annotations import filters, selectors
+        from common.caching import register_version_marks
         from genes import extensions
 
         extensions.register_gene_section(
@@ -35,4 +37,8 @@ class AnnotationsConfig(AppConfig):
             filters.filter_syndromic,
             description="HPO syndromic flag: true or false",
             value_type="boolean",
+        )
+        register_version_marks(
+            ("annotations.AnnotationRun", "started_at"),
+            ("annotations.AnnotationRun", "finished_at"),
         )

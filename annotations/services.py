@@ -17,8 +17,8 @@ from annotations.loaders.base import Progress
 from annotations.matching import GeneMatcher
 from annotations.models import AnnotationRun, Provider, RunStatus
 from annotations.ppi import ppi_scores_write
-from kidney_genetics.caching import data_version_bump
-from kidney_genetics.fetching import Fetcher, FetchError
+from common.caching import data_version_bump
+from common.fetching import Fetcher, FetchError
 
 logger = logging.getLogger(__name__)
 EXPECTED_ERRORS = (AnnotationFormatError, FetchError, OSError)

@@ -173,7 +173,7 @@ def bench_parse(root: Path) -> None:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kidney_genetics.settings")
     django.setup()
-    from kidney_genetics.fetching import Fetcher
+    from common.fetching import Fetcher
     from pipeline.sources.registry import source_class
 
     for key in ("clingen", "gencc", "hpo"):

@@ -27,7 +27,7 @@ from urllib.parse import unquote_plus
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from kidney_genetics.api_errors import API_PREFIX, error_object
+from common.api_errors import API_PREFIX, error_object
 
 Scope = dict[str, Any]
 Message = dict[str, Any]

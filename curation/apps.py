@@ -7,7 +7,9 @@ class CurationConfig(AppConfig):
     name = "curation"
 
     def ready(self) -> None:
-        """Add curator decisions to gene pages/API and keep the role groups complete."""
+        """Add curator decisions to gene pages/API, keep the role groups complete and register the
+        read-cache version marks of decisions and releases."""
+        from common.caching import register_version_marks
         from curation.roles import roles_sync_after_migrate
         from curation.selectors import decision_section_payloads, release_latest_summary
         from genes.extensions import register_gene_section, register_home_block
@@ -33,4 +35,9 @@ class CurationConfig(AppConfig):
         )
         post_migrate.connect(
             roles_sync_after_migrate, sender=self, dispatch_uid="curation_roles_sync"
+        )
+        register_version_marks(
+            ("curation.HistoricalCuratorDecision", "history_date"),
+            ("curation.Release", "created_at"),
+            ("curation.Release", "published_at"),
         )

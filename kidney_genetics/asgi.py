@@ -8,9 +8,9 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kidney_genetics.settings")
 django.setup(set_prefix=False)
 
+from common.asgi_handler import SyncChainASGIHandler  # noqa: E402
+from common.edge_cache import edge_wrapped  # noqa: E402
 from common.request_limits import RequestLimits  # noqa: E402
-from kidney_genetics.asgi_handler import SyncChainASGIHandler  # noqa: E402
-from kidney_genetics.edge_cache import edge_wrapped  # noqa: E402
 
 django_asgi_app = SyncChainASGIHandler()
 

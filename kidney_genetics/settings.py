@@ -12,7 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
-from kidney_genetics.logging import logging_config
+from common.logging import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -59,16 +59,17 @@ INSTALLED_APPS = [
     "pipeline",
     "curation",
     "mcp_server",
+    "core",
 ]
 
 MIDDLEWARE = [
-    "kidney_genetics.metrics.PrometheusBeforeMiddleware",
-    "kidney_genetics.middleware.RequestIdMiddleware",
+    "core.metrics.PrometheusBeforeMiddleware",
+    "common.middleware.RequestIdMiddleware",
     "common.request_limits.ControlCharacterMiddleware",
-    "kidney_genetics.db_unavailable.DatabaseUnavailableMiddleware",
-    "kidney_genetics.upload_limits.UploadSizeLimitMiddleware",
+    "common.db_unavailable.DatabaseUnavailableMiddleware",
+    "common.upload_limits.UploadSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "kidney_genetics.middleware.SecurityHeadersMiddleware",
+    "common.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -78,13 +79,13 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
-    "kidney_genetics.metrics.PrometheusAfterMiddleware",
+    "core.metrics.PrometheusAfterMiddleware",
 ]
 
 # Login lockout (django-axes) for the admin login and POST /api/auth/token/: after
 # AXES_FAILURE_LIMIT failures for one username from one address, 429 until the cool-off ends.
 AUTHENTICATION_BACKENDS = [
-    "kidney_genetics.lockout.LockoutBackend",
+    "common.lockout.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
@@ -92,12 +93,12 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-# The lock is flagged by the backend, where DRF's request is unwrapped (kidney_genetics/lockout.py).
+# The lock is flagged by the backend, where DRF's request is unwrapped (common/lockout.py).
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_LOCKOUT_CALLABLE = "kidney_genetics.lockout.lockout_response"
+AXES_LOCKOUT_CALLABLE = "common.lockout.lockout_response"
 AXES_SENSITIVE_PARAMETERS = ["password", "token"]
 # Lockout, rate limits and the edge cache read the client's address one way (NUM_PROXIES below).
-AXES_CLIENT_IP_CALLABLE = "kidney_genetics.throttling.request_client_address"
+AXES_CLIENT_IP_CALLABLE = "common.throttling.request_client_address"
 
 ROOT_URLCONF = "kidney_genetics.urls"
 ASGI_APPLICATION = "kidney_genetics.asgi.application"
@@ -230,7 +231,7 @@ MEDIA_URL = "media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Every uploaded file (API and admin): size cap and accepted types (see
-# kidney_genetics/upload_limits.py).
+# common/upload_limits.py).
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=25 * 1024 * 1024)
 UPLOAD_ALLOWED_EXTENSIONS = env.list(
     "UPLOAD_ALLOWED_EXTENSIONS", default=[".csv", ".tsv", ".txt", ".xlsx"]
@@ -239,26 +240,26 @@ UPLOAD_ALLOWED_EXTENSIONS = env.list(
 # the proxy's header buffer so the answer comes from here, not from a dropped connection.
 REQUEST_MAX_URL_BYTES = env.int("REQUEST_MAX_URL_BYTES", default=8192)
 FILE_UPLOAD_HANDLERS = [
-    "kidney_genetics.upload_limits.LimitedUploadHandler",
+    "common.upload_limits.LimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "kidney_genetics.api_schema.ProjectAutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "common.api_schema.ProjectAutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     # One counter per client per window, failing open when Redis is down (see the module).
-    "DEFAULT_THROTTLE_CLASSES": ["kidney_genetics.throttling.ClientRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["common.throttling.ClientRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="600/minute"),
         "user": env.str("API_THROTTLE_USER", default="3000/minute"),
         "login": env.str("API_THROTTLE_LOGIN", default="5/minute"),
     },
-    "EXCEPTION_HANDLER": "kidney_genetics.api_errors.exception_handler",
+    "EXCEPTION_HANDLER": "common.api_errors.exception_handler",
     # JSON bodies with a nesting bound (a deep body is a 400, not a RecursionError).
     "DEFAULT_PARSER_CLASSES": [
         "common.json_body.BoundedJSONParser",
@@ -301,10 +302,10 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# CSP per path (kidney_genetics/middleware.py); report-only to trial a stricter policy.
+# CSP per path (common/middleware.py); report-only to trial a stricter policy.
 CSP_REPORT_ONLY = env.bool("CSP_REPORT_ONLY", default=False)
 
-# Structured logs with a request id on every line, secrets scrubbed (kidney_genetics/logging.py).
+# Structured logs with a request id on every line, secrets scrubbed (common/logging.py).
 LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
 ACCESS_LOG = env.bool("ACCESS_LOG", default=True)
 LOGGING = logging_config(log_format=LOG_FORMAT, level=env.str("LOG_LEVEL", default="INFO"))
@@ -321,8 +322,8 @@ SCORING_OVERRIDES: dict = env.json("SCORING_OVERRIDES", default={})
 SOURCE_OVERRIDES: dict = env.json("SOURCE_OVERRIDES", default={})
 
 # Public reads are cached for this long, keyed by the full request and the data version
-# (kidney_genetics/caching.py); 0 turns the read cache off.
+# (common/caching.py); 0 turns the read cache off.
 READ_CACHE_SECONDS = env.int("READ_CACHE_SECONDS", default=300)
 # With PostgreSQL and Redis, stored reads are answered in front of Django
-# (kidney_genetics/edge_cache.py); false leaves them to the view-level cache.
+# (common/edge_cache.py); false leaves them to the view-level cache.
 EDGE_CACHE = env.bool("EDGE_CACHE", default=True)

@@ -3,14 +3,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from kidney_genetics import views
-from kidney_genetics.metrics import metrics_view
-
 urlpatterns = [
-    path("metrics", metrics_view, name="metrics"),
-    path("api/ping/", views.ping, name="ping"),
-    path("api/health/", views.health, name="health"),
-    path("api/version/", views.version, name="version"),
+    path("", include("core.urls")),
     path("admin/pipeline/", include("pipeline.live_urls")),
     path("admin/", admin.site.urls),
     path("api/", include("genes.api.urls")),
@@ -23,7 +17,7 @@ urlpatterns = [
     path("", include("genes.urls")),
 ]
 
-handler400 = "kidney_genetics.api_errors.handler400"
-handler403 = "kidney_genetics.api_errors.handler403"
-handler404 = "kidney_genetics.api_errors.handler404"
-handler500 = "kidney_genetics.api_errors.handler500"
+handler400 = "common.api_errors.handler400"
+handler403 = "common.api_errors.handler403"
+handler404 = "common.api_errors.handler404"
+handler500 = "common.api_errors.handler500"

@@ -1,7 +1,7 @@
 """Tool answers in the read cache, under the same data version as the API's cached responses.
 
 An answer is stored under `kg:mcp:<database marks>:<digest of tool and arguments>` together with
-the bump counter, exactly as `kidney_genetics.caching` stores responses: the first call after a
+the bump counter, exactly as `common.caching` stores responses: the first call after a
 source run, recompute, decision or release computes a fresh answer in whichever process, and
 stale entries age out. Nothing is cached inside an open transaction (it may roll back), and a
 failing cache only costs the lookup (`cache_call` pauses it briefly).
@@ -18,7 +18,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db import connection
 
-from kidney_genetics import caching
+from common import caching
 
 KEY_PREFIX = "kg:mcp:"
 

@@ -18,8 +18,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from common.fetching import Fetcher
 from genes.models import CuratedSymbolMapping, Evidence, Gene
-from kidney_genetics.fetching import Fetcher
 from pipeline.evidence import (
     RecordGroups,
     evidence_replace_for_source,

@@ -7,8 +7,8 @@ import asyncio
 from asgiref.sync import iscoroutinefunction
 from channels.testing import HttpCommunicator
 
+from common.asgi_handler import SyncChainASGIHandler
 from kidney_genetics.asgi import django_asgi_app
-from kidney_genetics.asgi_handler import SyncChainASGIHandler
 
 
 def test_the_middleware_chain_is_loaded_in_sync_mode():

@@ -18,7 +18,7 @@ def test_health_reports_every_part_ok(client):
 
 
 def test_health_names_the_failing_part(client, monkeypatch):
-    from kidney_genetics import health
+    from core import health
 
     def broken_cache():
         raise ConnectionError("cache is down")

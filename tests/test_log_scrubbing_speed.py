@@ -2,7 +2,7 @@
 
 import time
 
-from kidney_genetics.logging import MAX_LOGGED_CHARS, scrub_text
+from common.logging import MAX_LOGGED_CHARS, scrub_text
 
 
 def test_huge_message_is_cut_and_scrubbed_quickly():

@@ -14,7 +14,7 @@ from annotations.api.serializers import (
     NetworkQuerySerializer,
     NetworkSerializer,
 )
-from kidney_genetics.api_errors import InvalidParameter
+from common.api_errors import InvalidParameter
 
 
 def network_params(query) -> dict:

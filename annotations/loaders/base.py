@@ -3,7 +3,7 @@
 A loader declares its inputs (role, config key of the default URL, a header sniffer) and
 implements `load()`, which streams the files and replaces the provider's rows. The base finds
 the input files — given paths (`--file`), a snapshot directory replayed through
-`kidney_genetics.fetching.Fetcher`, or live downloads — reads plain or gzip text line by line
+`common.fetching.Fetcher`, or live downloads — reads plain or gzip text line by line
 with progress, and turns format problems into `AnnotationFormatError` naming file and line.
 """
 
@@ -23,7 +23,7 @@ from django.db import connection, models
 from annotations.config import annotation_setting
 from annotations.matching import GeneMatcher
 from annotations.models import AnnotationRun
-from kidney_genetics.fetching import Fetcher, FetchError, FetchMode, SnapshotMissError
+from common.fetching import Fetcher, FetchError, FetchMode, SnapshotMissError
 
 Progress = Callable[[int, int], None]
 PROGRESS_EVERY_LINES = 20_000

@@ -26,7 +26,7 @@ from annotations.loaders.base import (
     iter_lines,
 )
 from annotations.models import GenePhenotype, GenePhenotypeSummary, Provider
-from kidney_genetics.obo import OboFormatError, Ontology, parse_obo_lines, sniff_obo
+from common.obo import OboFormatError, Ontology, parse_obo_lines, sniff_obo
 
 PHENOTYPIC_ABNORMALITY = "HP:0000118"
 CURRENT_HEADER = ["ncbi_gene_id", "gene_symbol", "hpo_id", "hpo_name", "frequency", "disease_id"]

@@ -17,13 +17,13 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
+from common.api_schema import error_response
 from curation import selectors, services
 from curation.api import serializers
 from curation.api.permissions import HasCurationPermission, LoginRateThrottle
 from curation.models import CuratorDecision, ReleaseFile
 from curation.views import release_file_response
 from genes.models import Gene, SourceKey
-from kidney_genetics.api_schema import error_response
 from pipeline import tasks, uploads
 from pipeline.models import SourceRun
 

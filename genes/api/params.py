@@ -1,35 +1,26 @@
-"""The API's query-string grammar for the gene list: `filter[name]`, `sort`, `page[...]`, `format`.
+"""The gene list's query parameters: its filters, sorts and export formats.
 
-The shared FilterSet speaks plain names; this module maps `filter[name]` onto them, refuses
-anything it does not know (a typo must not silently return everything), and describes every
-parameter to drf-spectacular.
+The grammar (`filter[name]`, `sort`, `page[...]`, `format`) is common/api/params.py; this module
+applies it to the shared gene FilterSet and describes every parameter to drf-spectacular.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import QueryDict
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
+from common.api.params import FORMAT, SORT, filter_param, filterset_data
+from common.api_errors import InvalidParameter
 from genes import selectors
 from genes.exports import EXPORT_FORMATS
 from genes.extensions import gene_list_filters
 from genes.filters import SORT_FIELDS, GeneScoreFilterSet
 from genes.models import SourceKey, Tier
-from kidney_genetics.api_errors import InvalidParameter
-
-from .pagination import PAGE_NUMBER, PAGE_SIZE
-
-FILTER_PATTERN = re.compile(r"^filter\[([a-z0-9_]+)\]$")
-SORT = "sort"
-FORMAT = "format"
-TOP_LEVEL = {SORT, FORMAT, PAGE_NUMBER, PAGE_SIZE}
 
 _FILTER_TYPES: dict[str, tuple[Any, list[str] | None]] = {
     "search": (OpenApiTypes.STR, None),
@@ -47,30 +38,6 @@ _EXTENSION_TYPES = {
     "integer": OpenApiTypes.INT,
     "boolean": OpenApiTypes.BOOL,
 }
-
-
-def filter_param(name: str) -> str:
-    """The API spelling of a FilterSet parameter."""
-    return SORT if name == SORT else f"filter[{name}]"
-
-
-def filterset_data(request: Request, allowed: set[str]) -> QueryDict:
-    """`filter[x]=v` → `x=v` for the FilterSet; 400 for any parameter the endpoint lacks."""
-    data = QueryDict(mutable=True)
-    for key, values in request.query_params.lists():
-        match = FILTER_PATTERN.match(key)
-        name = match.group(1) if match else None
-        if key in TOP_LEVEL:
-            if key == SORT:
-                data.setlist(SORT, values)
-            continue
-        if name is None or name == SORT or name not in allowed:
-            known = ", ".join(sorted(filter_param(n) for n in allowed if n != SORT))
-            raise InvalidParameter(key, f"Unknown parameter {key!r}. Filters: {known}.")
-        if len(values) > 1:
-            raise InvalidParameter(key, f"{key} is given {len(values)} times; give it once.")
-        data[name] = values[0]
-    return data
 
 
 def export_format(request: Request) -> str | None:

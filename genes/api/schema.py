@@ -22,10 +22,10 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 
+from common.api.pagination import JsonApiPagination
 from genes.exports import EXPORT_COLUMNS, EXPORT_CONTENT_TYPES, FLAG_COLUMNS, SOURCE_SCORE_COLUMNS
 from genes.models import Tier
 
-from .pagination import JsonApiPagination
 from .serializers import GeneListItemSerializer
 
 # Regular-expression spelling of each text export's delimiter, for the header-row pattern.

@@ -18,16 +18,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.api.pagination import JsonApiPagination
+from common.api_errors import InvalidParameter
+from common.api_schema import ProjectAutoSchema, data_envelope, error_response
+from common.caching import cached_api
 from genes import selectors, statistics
 from genes.exports import EXPORT_CONTENT_TYPES, export_stream
 from genes.extensions import gene_section_payloads
 from genes.models import Gene
 from genes.scoring import score_explanations
-from kidney_genetics.api_errors import InvalidParameter
-from kidney_genetics.api_schema import ProjectAutoSchema, data_envelope, error_response
-from kidney_genetics.caching import cached_api
 
-from .pagination import JsonApiPagination
 from .params import export_format, gene_list_parameters, gene_score_filter
 from .schema import EXPORT_DISPOSITION_HEADER, GENE_LIST_RESPONSES
 from .serializers import (

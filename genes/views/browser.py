@@ -15,12 +15,12 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
+from common.caching import cached_page
 from genes.config import SCORE_COLUMNS
 from genes.extensions import gene_list_filters
 from genes.filters import DEFAULT_SORT, GeneScoreFilterSet
 from genes.models import SourceKey, Tier
 from genes.selectors import gene_score_list
-from kidney_genetics.caching import cached_page
 
 PAGE_SIZES = (25, 50, 100, 200)
 DEFAULT_PAGE_SIZE = 50

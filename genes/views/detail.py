@@ -12,13 +12,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from common.caching import cached_page
 from genes.extensions import gene_section_payloads, gene_sections
 from genes.models import Evidence, Gene, SymbolKind
 from genes.scoring import score_explain
 from genes.selectors import evidence_list, gene_get
 from genes.views.charts import Bar, horizontal_bars
 from genes.views.evidence import detail_blocks
-from kidney_genetics.caching import cached_page
 
 
 def external_links(gene: Gene) -> list[tuple[str, str]]:

@@ -7,11 +7,11 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from common.caching import cached_page
 from genes.config import COUNT_SOURCES, SCORE_COLUMNS, scoring_config
 from genes.models import SourceKey, Tier
 from genes.statistics import distributions, source_overlaps, summary
 from genes.views.charts import Bar, columns, horizontal_bars, upset
-from kidney_genetics.caching import cached_page
 
 UPSET_MAX_INTERSECTIONS = 25
 

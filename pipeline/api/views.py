@@ -9,8 +9,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kidney_genetics.api_schema import data_envelope, error_response
-from kidney_genetics.caching import cached_api
+from common.api_schema import data_envelope, error_response
+from common.caching import cached_api
 
 from . import selectors
 from .serializers import SourceDetailSerializer, SourceSerializer

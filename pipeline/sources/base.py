@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
+from common.fetching import Fetcher, FetchError, FetchMode, RetryPolicy
 from genes.models import SourceKey
-from kidney_genetics.fetching import Fetcher, FetchError, FetchMode, RetryPolicy
 from pipeline.sources.config import source_config
 
 

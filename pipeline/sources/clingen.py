@@ -13,8 +13,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from common.fetching import FetchError
 from genes.models import SourceKey
-from kidney_genetics.fetching import FetchError
 from pipeline.sources.base import (
     EvidenceSource,
     EvidenceSummary,

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from common.fetching import FetchError
+from common.obo import OboFormatError, Ontology, parse_obo
 from genes.models import SourceKey
-from kidney_genetics.fetching import FetchError
-from kidney_genetics.obo import OboFormatError, Ontology, parse_obo
 from pipeline.sources.base import (
     EvidenceSource,
     EvidenceSummary,

@@ -12,8 +12,8 @@ import re
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from common.fetching import FetchMode
 from genes.models import SourceKey
-from kidney_genetics.fetching import FetchMode
 from pipeline.sources.base import (
     EvidenceSource,
     EvidenceSummary,

@@ -7,7 +7,7 @@ from pathlib import Path
 from annotations.config import annotation_setting
 from annotations.models import AnnotationRun, GeneExpression, RunStatus
 from annotations.services import annotation_run_execute
-from kidney_genetics.fetching import Fetcher, FetchMode
+from common.fetching import Fetcher, FetchMode
 from tests.annotations.conftest import gtex_lines
 
 

@@ -8,9 +8,9 @@ import yaml
 from django.contrib.staticfiles import finders
 from drf_spectacular.validation import validate_schema
 
+from common.api_errors import error_object
 from genes import extensions
 from genes.exports import EXPORT_COLUMNS, EXPORT_FORMATS
-from kidney_genetics.api_errors import error_object
 
 ERROR_DOCUMENT_REF = "#/components/schemas/ErrorDocument"
 

@@ -12,8 +12,8 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
-from kidney_genetics import caching, throttling
-from kidney_genetics.throttling import (
+from common import caching, throttling
+from common.throttling import (
     ClientRateThrottle,
     client_ident,
     parse_rate,

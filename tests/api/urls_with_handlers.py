@@ -19,7 +19,7 @@ urlpatterns = [
     path("api/forbidden/", forbidden_view),
     *project_urlpatterns,
 ]
-handler400 = "kidney_genetics.api_errors.handler400"
-handler403 = "kidney_genetics.api_errors.handler403"
-handler404 = "kidney_genetics.api_errors.handler404"
-handler500 = "kidney_genetics.api_errors.handler500"
+handler400 = "common.api_errors.handler400"
+handler403 = "common.api_errors.handler403"
+handler404 = "common.api_errors.handler404"
+handler500 = "common.api_errors.handler500"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
-from kidney_genetics import caching
+from common import caching
 
 
 @pytest.fixture(autouse=True)

@@ -16,11 +16,11 @@ from django.test import override_settings
 from rest_framework.authtoken.models import Token
 from rest_framework.throttling import SimpleRateThrottle
 
+from common.asgi_handler import SyncChainASGIHandler
+from common.caching import data_version_bump
+from common.edge_cache import EdgeReadCache, _Capture, edge_enabled
 from genes.models import Evidence
 from genes.scoring import scores_recompute
-from kidney_genetics.asgi_handler import SyncChainASGIHandler
-from kidney_genetics.caching import data_version_bump
-from kidney_genetics.edge_cache import EdgeReadCache, _Capture, edge_enabled
 from tests.api.conftest import make_gene, make_scored_gene
 
 pytestmark = [

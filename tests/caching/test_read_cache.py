@@ -6,10 +6,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client, override_settings
 
+from common.caching import data_version_bump
 from curation.services import decision_record
 from genes.models import Evidence
 from genes.scoring import scores_recompute
-from kidney_genetics.caching import data_version_bump
 from tests.api.conftest import make_gene, make_scored_gene
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -199,7 +199,7 @@ def test_throttles_still_throttle_while_the_cache_is_up(scored, monkeypatch):
 
 
 def test_cache_failure_pauses_caching_then_recovers(scored):
-    from kidney_genetics import caching
+    from common import caching
 
     with override_settings(CACHES=UNREACHABLE_REDIS):
         Client().get("/api/genes/")
@@ -213,7 +213,7 @@ def test_cache_failure_pauses_caching_then_recovers(scored):
 def test_lost_bump_counter_never_revives_older_entries(scored):
     from django.core.cache import cache
 
-    from kidney_genetics.caching import COUNTER_KEY
+    from common.caching import COUNTER_KEY
 
     client = Client()
     client.get("/api/genes/")

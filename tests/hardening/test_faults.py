@@ -169,7 +169,7 @@ def test_redis_down_health_says_so_and_reads_still_served(fault_database):
 # Database connection drop ---------------------------------------------------------------------
 
 
-MIDDLEWARE_PATH = "kidney_genetics.db_unavailable.DatabaseUnavailableMiddleware"
+MIDDLEWARE_PATH = "common.db_unavailable.DatabaseUnavailableMiddleware"
 
 
 def _break_cursor(monkeypatch) -> None:

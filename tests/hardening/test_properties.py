@@ -14,9 +14,9 @@ from django.db import transaction
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from common.fetching import request_key
 from genes.models import Evidence, Gene, GeneScore, GeneStatus
 from genes.normalise import Outcome, clean_symbol, normalise_symbol
-from kidney_genetics.fetching import request_key
 from pipeline.sources.base import SourceFormatError
 from pipeline.sources.diagnostic_panels import DiagnosticPanelsSource
 from pipeline.sources.literature import LiteratureSource

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from kidney_genetics.logging import JsonFormatter, RequestIdFilter, SecretScrubFilter
+from common.logging import JsonFormatter, RequestIdFilter, SecretScrubFilter
 
 pytestmark = pytest.mark.django_db
 

@@ -46,7 +46,7 @@ def test_record_then_replay_gives_the_same_evidence(demo_genes, tmp_path):
 
 
 def test_replay_matches_query_parameters_in_any_order(tmp_path):
-    from kidney_genetics.fetching import Fetcher
+    from common.fetching import Fetcher
 
     (tmp_path / "page.json").write_text('{"ok": true}')
     url = "https://www.ncbi.nlm.nih.gov/research/pubtator3-api/search/?text=kidney&page=2"

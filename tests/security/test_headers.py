@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.test import override_settings
 
-from kidney_genetics.middleware import policy_for_path
+from common.middleware import policy_for_path
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE_PATHS = ["/genes/", "/api/genes/", "/admin/login/"]

@@ -15,7 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 
-from kidney_genetics.logging import JsonFormatter, SecretScrubFilter, logging_config
+from common.logging import JsonFormatter, SecretScrubFilter, logging_config
 from tests.security.conftest import PASSWORD
 
 

@@ -4,9 +4,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from common.fetching import Fetcher, FetchError
+from common.terminal import ProgressBar
 from genes.hgnc import DEFAULT_HGNC_URL, HgncFormatError, hgnc_load
-from kidney_genetics.fetching import Fetcher, FetchError
-from kidney_genetics.terminal import ProgressBar
 
 
 class Command(BaseCommand):

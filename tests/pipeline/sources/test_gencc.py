@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from kidney_genetics.fetching import Fetcher
+from common.fetching import Fetcher
 from pipeline.sources.base import SourceFormatError
 from pipeline.sources.gencc import GenCCSource, normalise_date, normalise_pmids
 from tests.pipeline.sources.conftest import (

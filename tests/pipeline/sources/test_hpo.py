@@ -9,7 +9,7 @@ from importlib.resources import files
 
 import pytest
 
-from kidney_genetics.fetching import Fetcher
+from common.fetching import Fetcher
 from pipeline.sources.base import SourceFormatError
 from pipeline.sources.hpo import HPOSource
 from tests.pipeline.sources.test_obo import SMALL

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kidney_genetics.obo import OboFormatError as SourceFormatError
-from kidney_genetics.obo import parse_obo
+from common.obo import OboFormatError as SourceFormatError
+from common.obo import parse_obo
 
 SMALL = """format-version: 1.2
 data-version: hp/releases/2024-04-26

@@ -23,8 +23,8 @@ from django.core.files.uploadhandler import FileUploadHandler
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 
+from common.middleware import _DualMiddleware
 from common.request_limits import max_body_bytes, too_large_response, upload_max_bytes
-from kidney_genetics.middleware import _DualMiddleware
 
 DEFAULT_EXTENSIONS = (".csv", ".tsv", ".txt", ".xlsx")
 ZIP_MAGIC = b"PK\x03\x04"

@@ -6,7 +6,7 @@ answers a stored response on the event loop instead: one PostgreSQL round trip f
 version, run at the same time as one Redis round trip for the entry, the bump counter and the
 client's rate-limit counter.
 
-It keeps every rule of `kidney_genetics.caching`:
+It keeps every rule of `common.caching`:
 - Only GET requests without an `Authorization` header, a session or a messages cookie.
 - Only responses of views that declare themselves public (`cached_page` / `cached_api` mark
   them `X-Cache: miss`): status 200, not streamed, no `Set-Cookie`, not `private`/`no-store`.
@@ -22,7 +22,7 @@ Any failure (Redis or PostgreSQL unreachable) hands the request to Django and pa
 for a few seconds; Django's own cache and fail-open throttles take it from there.
 
 Active with PostgreSQL and Redis (production); with SQLite or a local-memory cache the
-view-level cache in `kidney_genetics.caching` serves hits instead. `EDGE_CACHE = False` turns it
+view-level cache in `common.caching` serves hits instead. `EDGE_CACHE = False` turns it
 off.
 """
 
@@ -43,8 +43,8 @@ import prometheus_client
 from django.conf import settings
 from django.core.cache import cache
 
-from kidney_genetics import caching, throttling
-from kidney_genetics.middleware import REQUEST_ID_HEADER, accepted_request_id, log_access
+from common import caching, throttling
+from common.middleware import REQUEST_ID_HEADER, accepted_request_id, log_access
 
 logger = logging.getLogger(__name__)
 

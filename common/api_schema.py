@@ -1,6 +1,6 @@
 """The OpenAPI schema documents the error responses every endpoint can give, in one place.
 
-Every error body has the project's one shape (kidney_genetics/api_errors.py), documented once as
+Every error body has the project's one shape (common/api_errors.py), documented once as
 the `ErrorDocument` component. Rather than repeating error responses on each view, the schema
 class adds them where they can occur: 400 for bad parameters or bodies, 403 for writes
 (authentication and role), 404 for paths that name a resource, 413 for request bodies over the

@@ -3,7 +3,7 @@
 Scripts against the API branch on `status` and `code` and show `detail`; `source.parameter`
 names the query parameter that was wrong. DRF's exception handler, and Django's 400/403/404/500
 handlers for paths under /api/, all produce this shape (documented as `ErrorDocument` in the
-OpenAPI schema, kidney_genetics/api_schema.py).
+OpenAPI schema, common/api_schema.py).
 """
 
 from __future__ import annotations

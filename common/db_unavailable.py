@@ -2,7 +2,7 @@
 
 The broken connection is closed so the next request opens a fresh one (with
 CONN_HEALTH_CHECKS that happens anyway; SQLite and short-lived connections need it here).
-Add `kidney_genetics.db_unavailable.DatabaseUnavailableMiddleware` to MIDDLEWARE, after the
+Add `common.db_unavailable.DatabaseUnavailableMiddleware` to MIDDLEWARE, after the
 request-id middleware so the log line carries the id.
 """
 
@@ -14,7 +14,7 @@ from collections.abc import Callable
 from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from kidney_genetics.api_errors import API_PREFIX, error_object
+from common.api_errors import API_PREFIX, error_object
 
 logger = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 5

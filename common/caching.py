@@ -42,23 +42,22 @@ FAILURE_PAUSE_SECONDS = 5.0
 VARY_HEADERS = ("HTTP_HX_REQUEST", "HTTP_ACCEPT")
 STORED_HEADER_SKIP = {"set-cookie", "x-cache", "content-length"}
 CACHE_HEADER = "X-Cache"
-# Set in the ASGI scope by `kidney_genetics.edge_cache` when it will store the response itself.
+# Set in the ASGI scope by `common.edge_cache` when it will store the response itself.
 EDGE_SCOPE_MARK = "kg.edge"
-# (model label, column): the newest value of each marks a change to public data.
-VERSION_MARKS = (
-    ("genes.ScoreRun", "id"),
-    ("genes.GeneScore", "computed_at"),
-    ("genes.HgncLoad", "loaded_at"),
-    ("pipeline.SourceRun", "created_at"),
-    ("pipeline.SourceRun", "finished_at"),
-    ("curation.HistoricalCuratorDecision", "history_date"),
-    ("curation.Release", "created_at"),
-    ("curation.Release", "published_at"),
-    ("annotations.AnnotationRun", "started_at"),
-    ("annotations.AnnotationRun", "finished_at"),
-)
+# (model label, column): the newest value of each marks a change to public data. Each app adds
+# its own tables in its AppConfig.ready() through `register_version_marks`.
+VERSION_MARKS: list[tuple[str, str]] = []
 
 _state: dict[str, Any] = {"sql": None, "paused_until": 0.0}
+
+
+def register_version_marks(*marks: tuple[str, str]) -> None:
+    """Add `(model label, column)` pairs whose newest value marks new public data; an app calls
+    this from its AppConfig.ready() so this module never imports an app."""
+    for mark in marks:
+        if mark not in VERSION_MARKS:
+            VERSION_MARKS.append(mark)
+    _state["sql"] = None
 
 
 def cache_seconds() -> int:
@@ -206,7 +205,7 @@ def _cached_call(request: Any, call: Callable[[], HttpResponseBase]) -> HttpResp
 
 
 def _edge_stores(request: Any) -> bool:
-    """The edge cache in front (`kidney_genetics.edge_cache`) looks up and stores this read;
+    """The edge cache in front (`common.edge_cache`) looks up and stores this read;
     the view only marks a storable response `X-Cache: miss`."""
     scope = getattr(request, "scope", None)
     return bool(scope and scope.get(EDGE_SCOPE_MARK))

@@ -4,7 +4,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from kidney_genetics.health import health_report, version_report
+from core.health import health_report, version_report
 
 
 @require_GET

@@ -2,7 +2,7 @@
 
 `LOG_FORMAT=json` (the production default) writes one JSON object per line for a log shipper;
 `text` (the DEBUG default) is for people. Both carry the request id that
-`kidney_genetics.middleware.RequestIdMiddleware` puts in a context variable, so every line a
+`common.middleware.RequestIdMiddleware` puts in a context variable, so every line a
 request causes - in a view, a service, the ORM, a library - can be joined to its access line.
 The scrubbing filter sits on the handlers, so it sees records from every logger, including
 those that propagate from libraries.
@@ -147,11 +147,11 @@ def logging_config(*, log_format: str, level: str) -> dict[str, Any]:
         "version": 1,
         "disable_existing_loggers": False,
         "filters": {
-            "request_id": {"()": "kidney_genetics.logging.RequestIdFilter"},
-            "scrub_secrets": {"()": "kidney_genetics.logging.SecretScrubFilter"},
+            "request_id": {"()": "common.logging.RequestIdFilter"},
+            "scrub_secrets": {"()": "common.logging.SecretScrubFilter"},
         },
         "formatters": {
-            "json": {"()": "kidney_genetics.logging.JsonFormatter"},
+            "json": {"()": "common.logging.JsonFormatter"},
             "text": {"format": TEXT_FORMAT},
         },
         "handlers": {

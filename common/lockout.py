@@ -11,7 +11,7 @@ from typing import Any
 from axes.backends import AxesStandaloneBackend
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from kidney_genetics.api_errors import API_PREFIX, error_object
+from common.api_errors import API_PREFIX, error_object
 
 LOCKED_OUT_STATUS = 429
 LOCKED_OUT_DETAIL = (

@@ -9,7 +9,7 @@ send up to twice its rate across a window boundary, the usual trade for O(1) cou
 
 Anonymous clients are counted per address under the `anon` rate, signed-in users per account
 under the `user` rate (`REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`). The read cache in front of
-Django (`kidney_genetics.edge_cache`) counts the requests it answers itself with the same keys.
+Django (`common.edge_cache`) counts the requests it answers itself with the same keys.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from django_redis import get_redis_connection
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
-from kidney_genetics.caching import cache_call
+from common.caching import cache_call
 
 PERIOD_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 KEY_PREFIX = "kg:throttle"

@@ -10,8 +10,8 @@ from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from common.api_errors import InvalidParameter
 from common.params import ParameterError, positive_int
-from kidney_genetics.api_errors import InvalidParameter
 
 PAGE_NUMBER = "page[number]"
 PAGE_SIZE = "page[size]"
