@@ -6,6 +6,7 @@ the same numbers in a table beside the chart.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -13,9 +14,12 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 ROW_HEIGHT = 24
-LABEL_WIDTH = 190
-BAR_AREA = 360
+BAR_AREA = 260
+VALUE_WIDTH = 60
 FONT_BASELINE = 16
+# Width of one character of a 12px label, generous (capitals, wide system fonts): labels are
+# measured by length so none is clipped at the left edge ("Io Known Disease Relationship").
+CHARACTER_WIDTH = 7.2
 
 
 @dataclass(frozen=True)
@@ -26,9 +30,17 @@ class Bar:
     css: str = "bar"
 
 
-def _svg(width: int, height: int, title: str, body: list[str]) -> SafeString:
+def label_width(labels: Sequence[str], minimum: int = 60) -> int:
+    """Room for the longest label, right-aligned before the bars, plus a small gap."""
+    longest = max((len(label) for label in labels), default=0)
+    return max(minimum, math.ceil(longest * CHARACTER_WIDTH) + 12)
+
+
+def _svg(
+    width: float, height: float, title: str, body: list[str], css: str = "chart"
+) -> SafeString:
     return mark_safe(  # noqa: S308 — every part below is built with escape()/format_html
-        f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="{width}" '
+        f'<svg class="{css}" role="img" viewBox="0 0 {width} {height}" width="{width}" '
         f'height="{height}" xmlns="http://www.w3.org/2000/svg" aria-label="{escape(title)}">'
         f"<title>{escape(title)}</title>{''.join(body)}</svg>"
     )
@@ -38,6 +50,7 @@ def horizontal_bars(bars: Sequence[Bar], *, title: str, maximum: float | None = 
     """One labelled bar per row, scaled to `maximum` (default: the largest value)."""
     top = maximum if maximum is not None else max((bar.value for bar in bars), default=0)
     scale = BAR_AREA / top if top else 0
+    left = label_width([bar.label for bar in bars])
     body = []
     for index, bar in enumerate(bars):
         y = index * ROW_HEIGHT
@@ -48,21 +61,22 @@ def horizontal_bars(bars: Sequence[Bar], *, title: str, maximum: float | None = 
                 '<text x="{}" y="{}" text-anchor="end">{}</text>'
                 '<rect class="{}" x="{}" y="{}" width="{}" height="{}" rx="2"></rect>'
                 '<text x="{}" y="{}">{}</text>',
-                LABEL_WIDTH - 8,
+                left - 8,
                 y + FONT_BASELINE,
                 bar.label,
                 bar.css,
-                LABEL_WIDTH,
+                left,
                 y + 4,
                 width,
                 ROW_HEIGHT - 8,
-                LABEL_WIDTH + width + 6,
+                left + width + 6,
                 y + FONT_BASELINE,
                 text,
             )
         )
     height = max(len(bars), 1) * ROW_HEIGHT
-    return _svg(LABEL_WIDTH + BAR_AREA + 70, height, title, body)
+    # "chart-bars" may shrink a little on a phone (site.css); other charts scroll in their box.
+    return _svg(left + BAR_AREA + VALUE_WIDTH, height, title, body, css="chart chart-bars")
 
 
 def columns(
@@ -124,7 +138,8 @@ def upset(
 
     `set_labels` is [(key, label)], `intersections` is [(keys in the combination, gene count)].
     """
-    label_width, column_width, bar_height, row = 150, 26, 150, 22
+    left = label_width([label for _, label in set_labels])
+    column_width, bar_height, row = 26, 150, 22
     top = max((size for _, size in intersections), default=0)
     scale = bar_height / top if top else 0
     matrix_top = bar_height + 30
@@ -132,12 +147,10 @@ def upset(
     for index, (_, label) in enumerate(set_labels):
         y = matrix_top + index * row
         body.append(
-            format_html(
-                '<text x="{}" y="{}" text-anchor="end">{}</text>', label_width - 8, y + 15, label
-            )
+            format_html('<text x="{}" y="{}" text-anchor="end">{}</text>', left - 8, y + 15, label)
         )
     for column, (keys, size) in enumerate(intersections):
-        x = label_width + column * column_width + column_width // 2
+        x = left + column * column_width + column_width // 2
         height = round(size * scale, 1)
         body.append(
             format_html(
@@ -173,5 +186,5 @@ def upset(
                     matrix_top + index * row + 11,
                 )
             )
-    width = label_width + max(len(intersections), 1) * column_width + 10
+    width = left + max(len(intersections), 1) * column_width + 10
     return _svg(width, matrix_top + len(set_labels) * row + 6, title, body)
