@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from curation.models import CuratorDecision, Release, ReleaseFile, Verdict
@@ -60,7 +61,7 @@ class ReleaseFileSerializer(serializers.ModelSerializer):
 
     def get_url(self, obj: ReleaseFile) -> str:
         request = self.context.get("request")
-        path = f"/api/releases/{obj.release.version}/download/{obj.name}"
+        path = reverse("api-release-download", args=[obj.release.version, obj.name])
         return request.build_absolute_uri(path) if request else path
 
 

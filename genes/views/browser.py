@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 
 from common.caching import cached_page
@@ -145,7 +146,7 @@ def export_links(data: dict[str, str]) -> list[tuple[str, str]]:
     if "sort" in data:
         params.append(("sort", data["sort"]))
     return [
-        (fmt.upper(), "/api/genes/?" + urlencode([("format", fmt), *params]))
+        (fmt.upper(), reverse("api-gene-list") + "?" + urlencode([("format", fmt), *params]))
         for fmt in EXPORT_FORMATS
     ]
 
@@ -216,6 +217,8 @@ def gene_list(request: HttpRequest) -> HttpResponse:
             for name, f in sorted(gene_list_filters().items())
         ],
         "state": state,
+        # Shown on the phone's "Filters" button, whose panel is folded away.
+        "active_filter_count": sum(1 for name in data if name != "sort"),
         **_sort_context(data),
     }
     # htmx asks for the browser fragment only; caches must keep the two responses apart.
