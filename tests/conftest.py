@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
+import time
 from pathlib import Path
 
 import pytest
@@ -139,6 +140,30 @@ def shared_data() -> Path:
     if not SHARED_SOURCES_DIR.is_dir():
         skip_or_fail_in_ci("../shared/data/sources is not present")
     return SHARED_SOURCES_DIR
+
+
+class FrozenClock:
+    """A `time.time` stand-in that moves only when told to."""
+
+    def __init__(self, start: float) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch) -> FrozenClock:
+    """Wall-clock time held 1 s after a day boundary, i.e. at the start of a fresh window of
+    every rate period (second, minute, hour, day). Tests that count requests per window use it:
+    with the real clock, requests can straddle a window boundary and the count comes out short."""
+    real = time.time()
+    clock = FrozenClock(real - real % 86400 + 1)
+    monkeypatch.setattr(time, "time", clock)
+    return clock
 
 
 @pytest.fixture

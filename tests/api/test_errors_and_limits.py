@@ -79,7 +79,9 @@ def test_authenticated_write_to_read_only_endpoint_is_405(api_client, genes):
 
 
 @pytest.mark.django_db
-def test_anonymous_clients_are_throttled_with_retry_after(api_client, genes, monkeypatch):
+def test_anonymous_clients_are_throttled_with_retry_after(
+    api_client, genes, monkeypatch, frozen_clock
+):
     monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "anon", "3/minute")
     for _ in range(3):
         assert api_client.get("/api/genes/").status_code == 200

@@ -196,14 +196,14 @@ def test_responses_that_set_cookies_or_are_private_are_not_stored():
     assert not captured([])
 
 
-def test_api_hits_still_count_against_the_rate_limit(edge, scored, monkeypatch):
+def test_api_hits_still_count_against_the_rate_limit(edge, scored, monkeypatch, frozen_clock):
     monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "anon", "2/minute")
     statuses = [edge.get("/api/genes/PKD1/")["status"] for _ in range(3)]
     assert statuses == [200, 200, 429]
     assert edge.get("/api/genes/PKD1/", client="192.0.2.77")["status"] == 200
 
 
-def test_pages_are_not_rate_limited(edge, scored, monkeypatch):
+def test_pages_are_not_rate_limited(edge, scored, monkeypatch, frozen_clock):
     monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "anon", "1/minute")
     assert {edge.get("/genes/PKD1/")["status"] for _ in range(3)} == {200}
 

@@ -189,7 +189,7 @@ def test_cache_down_serves_every_read_uncached(scored, caplog):
     assert "read cache unavailable" in caplog.text
 
 
-def test_throttles_still_throttle_while_the_cache_is_up(scored, monkeypatch):
+def test_throttles_still_throttle_while_the_cache_is_up(scored, monkeypatch, frozen_clock):
     from rest_framework.throttling import SimpleRateThrottle
 
     monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "anon", "2/minute")
