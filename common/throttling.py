@@ -94,6 +94,22 @@ def _redis_client() -> Any | None:
         return None
 
 
+def client_request_count(scope: str, ident: str) -> float | None:
+    """Count one request of `ident` under the `scope` rate; the seconds until its window ends
+    when that is one too many, else None. (Also counts the MCP endpoint's requests.)"""
+    rate = rate_for(scope)
+    if rate is None:
+        return None
+    limit, period = rate
+    now = time.time()
+    key = window_key(scope, ident, period, now)
+    # A rate limit must not take the API down with the cache: no counter, no limit.
+    count = cache_call(lambda: _increment(key, period))
+    if count is None or count <= limit:
+        return None
+    return seconds_left(period, now)
+
+
 class ClientRateThrottle(BaseThrottle):
     """The `anon` rate per address for anonymous clients, the `user` rate per signed-in user."""
 
@@ -108,20 +124,8 @@ class ClientRateThrottle(BaseThrottle):
             scope, ident = "user", str(user.pk)
         else:
             scope, ident = "anon", self.get_ident(request)
-        rate = rate_for(scope)
-        if rate is None:
-            return True
-        limit, period = rate
-        now = time.time()
-        key = window_key(scope, ident, period, now)
-        # A rate limit must not take the API down with the cache: no counter, no limit.
-        count = cache_call(lambda: _increment(key, period))
-        if count is None:
-            return True
-        if count > limit:
-            self.wait_seconds = seconds_left(period, now)
-            return False
-        return True
+        self.wait_seconds = client_request_count(scope, ident)
+        return self.wait_seconds is None
 
     def get_ident(self, request: Any) -> str:
         return request_client_address(request)

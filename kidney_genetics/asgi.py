@@ -1,5 +1,5 @@
-"""ASGI entry point: HTTP goes to Django (behind the edge read cache), WebSockets through
-Channels."""
+"""ASGI entry point: HTTP goes to Django (behind the edge read cache) or, under /mcp/, to the
+MCP server; WebSockets through Channels."""
 
 import os
 
@@ -19,11 +19,12 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from kidney_genetics.routing import websocket_urlpatterns  # noqa: E402
+from mcp_server.asgi import mcp_mounted  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         # URL and body limits first: nothing, not even the edge cache, works on a refused request.
-        "http": RequestLimits(edge_wrapped(django_asgi_app)),
+        "http": RequestLimits(mcp_mounted(edge_wrapped(django_asgi_app))),
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
         ),
