@@ -6,15 +6,17 @@ than one gene comes back as candidates.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.db.models.functions import Upper
+from django.db.models.functions import Length, Upper
 
 from common.params import INT32_MAX, ascii_int
 from genes.filters import GeneScoreFilterSet, parse_hgnc_id
 from genes.models import Evidence, Gene, GeneScore, GeneStatus, GeneSymbol, SymbolKind
+from genes.normalise import Outcome, normalise_symbol
 
 ENSEMBL_PREFIX = "ENSG"
 
@@ -212,3 +214,107 @@ def gene_resolve(query: str) -> GeneLookup:
 def evidence_list(gene_id: int) -> QuerySet[Evidence]:
     """A gene's evidence rows, one per source, in source order."""
     return Evidence.objects.filter(gene_id=gene_id).order_by("source")
+
+
+@dataclass(frozen=True)
+class GeneSuggestion:
+    """A gene someone may have meant, and why it is offered."""
+
+    symbol: str
+    name: str
+    reason: str
+    tier: str = ""
+    tier_label: str = ""
+
+
+SUGGESTION_LIMIT = 6
+# difflib's similarity ratio (0–1) a symbol needs to be offered as "close": PKD1 for PDK1 or PKD
+# (0.75), not PAX2 for PKD1 (0.5).
+CLOSE_SYMBOL_RATIO = 0.7
+
+
+def _close_symbols(text: str) -> list[str]:
+    """Approved symbols spelled like `text`: same first letter and length within two, or the
+    same first two letters, ranked by similarity. One indexed query over a few thousand rows at
+    most in the full HGNC set."""
+    upper = text.upper()
+    near = (
+        Gene.objects.filter(status=GeneStatus.APPROVED)
+        .annotate(symbol_upper=Upper("symbol"), symbol_length=Length("symbol"))
+        .filter(
+            Q(symbol_upper__startswith=upper[:2])
+            | Q(
+                symbol_upper__startswith=upper[:1],
+                symbol_length__gte=len(upper) - 2,
+                symbol_length__lte=len(upper) + 2,
+            )
+        )
+        .exclude(symbol_upper=upper)
+        .values_list("symbol", flat=True)
+    )
+    by_upper = {symbol.upper(): symbol for symbol in near}
+    close = difflib.get_close_matches(
+        upper, list(by_upper), n=SUGGESTION_LIMIT, cutoff=CLOSE_SYMBOL_RATIO
+    )
+    return [by_upper[symbol] for symbol in close]
+
+
+def _normaliser_suggestions(text: str) -> list[tuple[int, str]]:
+    """(HGNC id, reason) the normaliser offers: a curator's mapping, a previous or alias symbol
+    (one gene or several), the genes a withdrawn symbol was merged into."""
+    result = normalise_symbol(text)
+    name = result.cleaned
+    if result.outcome == Outcome.RESOLVED and result.gene_id is not None:
+        reasons = {
+            "curated": f"{name} is mapped to it by a curator",
+            "previous": f"{name} is its previous symbol",
+            "alias": f"{name} is its alias symbol",
+        }
+        return [(result.gene_id, reasons.get(result.matched_by, "the same gene"))]
+    if result.outcome == Outcome.AMBIGUOUS:
+        return [(gene_id, f"{name} is one of its symbols") for gene_id in result.candidates]
+    if result.outcome == Outcome.WITHDRAWN:
+        withdrawn = Gene.objects.filter(hgnc_id__in=result.candidates)
+        merged = {target for gene in withdrawn for target in gene.merged_into or []}
+        return [(gene_id, f"{name} was withdrawn and merged into it") for gene_id in merged]
+    return []
+
+
+def gene_suggestions(text: str, *, limit: int = SUGGESTION_LIMIT) -> list[GeneSuggestion]:
+    """Genes someone typing `text` may have meant, for "did you mean" on the not-found page and
+    in an empty search: first what the normaliser knows (previous, alias, curated, merged
+    symbols), then approved symbols spelled alike."""
+    text = text.strip()[:64]
+    if not text:
+        return []
+    offered = _normaliser_suggestions(text)
+    close = _close_symbols(text) if len(text) >= 2 else []
+    genes = {
+        gene.symbol.upper(): gene
+        for gene in Gene.objects.select_related("score").filter(
+            Q(hgnc_id__in=[gene_id for gene_id, _ in offered]) | Q(symbol__in=close),
+            status=GeneStatus.APPROVED,
+        )
+    }
+    by_id = {gene.hgnc_id: gene for gene in genes.values()}
+    ordered = [(by_id[gene_id], reason) for gene_id, reason in offered if gene_id in by_id]
+    ordered += [
+        (genes[symbol.upper()], "a similar symbol") for symbol in close if symbol.upper() in genes
+    ]
+    suggestions: list[GeneSuggestion] = []
+    seen: set[int] = set()
+    for gene, reason in ordered:
+        if gene.hgnc_id in seen:
+            continue
+        seen.add(gene.hgnc_id)
+        score = getattr(gene, "score", None)
+        suggestions.append(
+            GeneSuggestion(
+                symbol=gene.symbol,
+                name=gene.name,
+                reason=reason,
+                tier=score.tier if score else "",
+                tier_label=score.get_tier_display() if score else "",
+            )
+        )
+    return suggestions[:limit]

@@ -19,5 +19,5 @@ urlpatterns = [
 
 handler400 = "common.api_errors.handler400"
 handler403 = "common.api_errors.handler403"
-handler404 = "common.api_errors.handler404"
+handler404 = "genes.views.errors.page_not_found"
 handler500 = "common.api_errors.handler500"

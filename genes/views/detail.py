@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -18,6 +18,7 @@ from genes.models import Evidence, Gene, SymbolKind
 from genes.scoring import score_explain
 from genes.selectors import evidence_list, gene_get
 from genes.views.charts import Bar, horizontal_bars
+from genes.views.errors import not_found_page
 from genes.views.evidence import detail_blocks
 
 
@@ -72,7 +73,7 @@ def gene_detail(request: HttpRequest, symbol: str) -> HttpResponse:
         return render(request, "genes/gene_ambiguous.html", {"lookup": lookup})
     gene = lookup.gene
     if gene is None:
-        raise Http404(f"No gene matches {symbol!r}.")
+        return not_found_page(request, symbol)
     if gene.symbol != symbol:
         return redirect(reverse("genes:gene_detail", args=[gene.symbol]))
     gene_score = getattr(gene, "score", None)
