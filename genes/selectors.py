@@ -318,3 +318,30 @@ def gene_suggestions(text: str, *, limit: int = SUGGESTION_LIMIT) -> list[GeneSu
             )
         )
     return suggestions[:limit]
+
+
+@dataclass(frozen=True)
+class SearchExplanation:
+    """Why a gene search found no scored gene: the gene it names (scored or not), the several
+    genes it may name, or genes spelled alike."""
+
+    query: str
+    gene: Gene | None = None
+    candidates: tuple[Gene, ...] = ()
+    suggestions: tuple[GeneSuggestion, ...] = ()
+
+    @property
+    def has_evidence(self) -> bool:
+        return self.gene is not None and getattr(self.gene, "score", None) is not None
+
+
+def gene_search_explain(query: str) -> SearchExplanation:
+    """For an empty gene search: BRCA1 is in HGNC and has a gene page, but no kidney evidence;
+    PKD1 has evidence but the other filters exclude it; NPHSS1 is close to NPHS1."""
+    query = query.strip()[:64]
+    lookup = gene_resolve(query)
+    if lookup.gene is not None:
+        return SearchExplanation(query, gene=lookup.gene)
+    if lookup.ambiguous:
+        return SearchExplanation(query, candidates=tuple(match.gene for match in lookup.matches))
+    return SearchExplanation(query, suggestions=tuple(gene_suggestions(query)))

@@ -21,7 +21,7 @@ from genes.config import SCORE_COLUMNS
 from genes.extensions import gene_list_filters
 from genes.filters import DEFAULT_SORT, GeneScoreFilterSet
 from genes.models import SourceKey, Tier
-from genes.selectors import gene_score_list
+from genes.selectors import gene_score_list, gene_search_explain
 
 PAGE_SIZES = (25, 50, 100, 200)
 DEFAULT_PAGE_SIZE = 50
@@ -217,6 +217,11 @@ def gene_list(request: HttpRequest) -> HttpResponse:
             for name, f in sorted(gene_list_filters().items())
         ],
         "state": state,
+        "search_explanation": (
+            gene_search_explain(data["search"])
+            if valid and data.get("search") and not paginator.count
+            else None
+        ),
         # Shown on the phone's "Filters" button, whose panel is folded away.
         "active_filter_count": sum(1 for name in data if name != "sort"),
         **_sort_context(data),

@@ -4,43 +4,28 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
-from genes.models import GeneScore, GeneStatus, GeneSymbol, SymbolKind, Tier
-from tests.genes.conftest import make_gene
+from genes.models import GeneStatus, Tier
+from tests.factories import GeneFactory, GeneScoreFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def genes():
-    pkd1 = make_gene(9008, "PKD1", name="polycystin 1")
-    pkd2 = make_gene(9009, "PKD2", name="polycystin 2")
-    make_gene(8979, "PDK1", name="pyruvate dehydrogenase kinase 1")
-    make_gene(1100, "BRCA1", name="BRCA1 DNA repair associated")
-    make_gene(
-        40000,
-        "OLDGENE1",
+    pkd1 = GeneFactory(hgnc_id=9008, symbol="PKD1", name="polycystin 1")
+    pkd2 = GeneFactory(hgnc_id=9009, symbol="PKD2", name="polycystin 2", previous=["PKD4"])
+    GeneFactory(hgnc_id=8979, symbol="PDK1", name="pyruvate dehydrogenase kinase 1")
+    GeneFactory(hgnc_id=1100, symbol="BRCA1", name="BRCA1 DNA repair associated")
+    GeneFactory(
+        hgnc_id=40000,
+        symbol="OLDGENE1",
         status=GeneStatus.WITHDRAWN,
         withdrawn_note="merged into PKD2",
         merged_into=[9009],
     )
-    GeneSymbol.objects.create(
-        gene=pkd2, symbol="PKD4", symbol_upper="PKD4", kind=SymbolKind.PREVIOUS
-    )
     for gene in (pkd1, pkd2):
-        GeneScore.objects.create(
-            gene=gene,
-            score=90,
-            tier=Tier.COMPREHENSIVE_SUPPORT,
-            evidence_count=4,
-            list_count=4,
-            source_count_percentile=1.0,
-            high_evidence=True,
-            source_count=5,
-            sources_with_data=7,
-            computed_at=timezone.now(),
-        )
+        GeneScoreFactory(gene=gene, score=90, tier=Tier.COMPREHENSIVE_SUPPORT)
     return pkd1
 
 
