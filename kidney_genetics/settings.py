@@ -321,6 +321,10 @@ DEMO_SNAPSHOT_DIR = BASE_DIR / "demo"
 # pipeline/sources/config.py; these dictionaries override individual keys from settings.
 SCORING_OVERRIDES: dict = env.json("SCORING_OVERRIDES", default={})
 SOURCE_OVERRIDES: dict = env.json("SOURCE_OVERRIDES", default={})
+# A replace-mode upload that would drop more than this percentage of a provider's (or
+# publication's) active rows is held until a curator confirms it (pipeline/shrink.py); the
+# download sources' own shrink guard is "shrink_guard" in pipeline/sources/config.py.
+UPLOAD_REPLACE_MAX_DROP_PERCENT = env.float("UPLOAD_REPLACE_MAX_DROP_PERCENT", default=50.0)
 
 # Public reads are cached for this long, keyed by the full request and the data version
 # (common/caching.py); 0 turns the read cache off.

@@ -42,7 +42,7 @@ class SourceRunAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     readonly_fields = ["log_display", "error_display"]
     exclude = ["log", "error"]
-    actions = ["retry_selected", "cancel_selected"]
+    actions = ["confirm_selected", "retry_selected", "cancel_selected"]
     list_per_page = 100
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -84,6 +84,23 @@ class SourceRunAdmin(admin.ModelAdmin):
         skipped = queryset.exclude(status=RunStatus.FAILED).count()
         note = f" ({skipped} selected run(s) had not failed)" if skipped else ""
         self.message_user(request, f"Queued {queued} source run(s){note}.")
+
+    @admin.action(
+        description="Confirm selected held runs (apply despite the shrink)", permissions=["retry"]
+    )
+    def confirm_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        """Apply what held runs read; each in its own transaction with the score recompute."""
+        confirmed = 0
+        for run in queryset.filter(status=RunStatus.HELD).order_by("pk"):
+            try:
+                tasks.held_run_confirm(run=run, user=request.user)
+            except tasks.RunActionError as refused:
+                self.message_user(request, str(refused), messages.WARNING)
+                continue
+            confirmed += 1
+        skipped = queryset.exclude(status=RunStatus.HELD).count()
+        note = f" ({skipped} selected run(s) were not held)" if skipped else ""
+        self.message_user(request, f"Confirmed and applied {confirmed} held run(s){note}.")
 
     @admin.action(description="Cancel selected pending or running runs", permissions=["retry"])
     def cancel_selected(self, request: HttpRequest, queryset: QuerySet) -> None:

@@ -36,7 +36,7 @@ logger = logging.getLogger(__name__)
 RUNS_GROUP = "pipeline.runs"
 EVENT_TYPE = "run.event"
 ACTIVE_STATUSES = (RunStatus.PENDING, RunStatus.RUNNING)
-TERMINAL_STATUSES = (RunStatus.COMPLETED, RunStatus.FAILED)
+TERMINAL_STATUSES = (RunStatus.COMPLETED, RunStatus.FAILED, RunStatus.HELD)
 # Directly published events per run are throttled to at most ~5 a second (status changes
 # always go out); progress.py already throttles its writes to ~4 a second.
 PUBLISH_MIN_INTERVAL_SECONDS = getattr(settings, "PIPELINE_EVENT_MIN_INTERVAL", 0.2)

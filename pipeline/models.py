@@ -11,6 +11,8 @@ class RunStatus(models.TextChoices):
     RUNNING = "running", "Running"
     COMPLETED = "completed", "Completed"
     FAILED = "failed", "Failed"
+    # Not applied: the shrink guard (pipeline.shrink) waits for a curator to confirm it.
+    HELD = "held", "Held: needs confirmation"
 
 
 class SourceRun(models.Model):
@@ -52,6 +54,27 @@ class SourceRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} run {self.pk} ({self.status})"
+
+
+class HeldResult(models.Model):
+    """What a run held by the shrink guard read, kept so a curator can confirm (apply) it.
+
+    `kind` "records": the parsed source records (`payload["records"]`, SourceRecord fields);
+    "upload": the uploaded file (`payload` has file_name, mode and content_base64).
+    """
+
+    run = models.OneToOneField(
+        SourceRun, on_delete=models.CASCADE, primary_key=True, related_name="held_result"
+    )
+    kind = models.CharField(max_length=16)
+    version = models.CharField(max_length=128, blank=True)
+    payload = models.JSONField(default=dict)
+    genes_before = models.PositiveIntegerField(help_text="Genes (or rows) the source has now")
+    genes_after = models.PositiveIntegerField(help_text="Genes (or rows) it would have")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"held result of run {self.run_id}"
 
 
 class StagedReason(models.TextChoices):

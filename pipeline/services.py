@@ -29,6 +29,7 @@ from pipeline.evidence import (
 )
 from pipeline.models import ReviewStatus, RunStatus, SourceRun, StagedRecord, UploadedEntry
 from pipeline.progress import run_progress_update
+from pipeline.shrink import HeldResultError, run_hold, source_shrink_check
 from pipeline.sources.base import EvidenceSource, ParsedSource, fetcher_build
 from pipeline.sources.registry import UPLOAD_SOURCES, source_class
 
@@ -85,11 +86,15 @@ def source_run_execute(
     fetcher: Fetcher | None = None,
     progress_listener: ProgressListener | None = None,
     rescore: bool = True,
+    accept_shrink: bool = False,
 ) -> SourceRun:
-    """Run one source end to end and return its SourceRun (completed or failed, never raises).
+    """Run one source end to end and return its SourceRun (completed, held or failed; never
+    raises).
 
     `fetcher` injects a ready Fetcher (tests use a fake HTTP session); otherwise one is built
-    from the source's config for `mode`/`snapshot_dir`. `mode="file"` reads `file_path`.
+    from the source's config for `mode`/`snapshot_dir`. `mode="file"` reads `file_path`. A run
+    that would shrink the source past its limits is held (pipeline.shrink) unless
+    `accept_shrink`.
     """
     if run is None:
         run = SourceRun.objects.create(source=source, mode=mode, triggered_by=triggered_by)
@@ -126,9 +131,19 @@ def source_run_execute(
             force=True,
         )
         groups = records_group(parsed.records, source=source)
-        _run_apply(
-            run=run, groups=groups, version=parsed.version, log=log, report=report, rescore=rescore
-        )
+        shrink = None
+        if groups.resolved and not accept_shrink:
+            shrink = source_shrink_check(source, len(groups.resolved))
+        if shrink is not None:
+            _run_still_running(run)
+            run_hold(run=run, parsed=parsed, shrink=shrink, log=log)
+        else:
+            if accept_shrink:
+                log.append("shrink guard off (--accept-shrink)")
+            _run_apply(
+                run=run, groups=groups, version=parsed.version, log=log, report=report,
+                rescore=rescore,
+            )  # fmt: skip
     except Exception as error:  # noqa: BLE001 - every failure must end as a failed run
         _run_fail(run, error, log)
     if progress_listener is not None:
@@ -232,6 +247,24 @@ def _run_apply(
         message=f"{run.gene_count} genes, {staged} staged",
         force=True,
     )
+
+
+def held_records_apply(*, run: SourceRun, parsed: ParsedSource, note: str) -> None:
+    """Apply the records a held run kept (a curator confirmed the shrink); one transaction."""
+    log = [*run.log.splitlines(), note]
+
+    def report(**kwargs: Any) -> None:
+        run_progress_update(run, **kwargs)
+
+    with transaction.atomic():
+        started = SourceRun.objects.filter(pk=run.pk, status=RunStatus.HELD).update(
+            status=RunStatus.RUNNING
+        )
+        if not started:
+            raise HeldResultError(f"run #{run.pk} is no longer held")
+        run.status, run.record_count = RunStatus.RUNNING, len(parsed.records)
+        groups = records_group(parsed.records, source=run.source)
+        _run_apply(run=run, groups=groups, version=parsed.version, log=log, report=report)
 
 
 def _run_fail(run: SourceRun, error: Exception, log: list[str]) -> None:

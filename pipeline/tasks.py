@@ -349,11 +349,22 @@ def source_run_retry(*, run: SourceRun, user: Any = None) -> SourceRun:
     return source_run_enqueue(source=run.source, triggered_by=user)
 
 
-RUN_ACTIONS = {"cancel": source_run_cancel, "retry": source_run_retry}
+def held_run_confirm(*, run: SourceRun, user: Any = None) -> SourceRun:
+    """Apply a run the shrink guard held (see pipeline.shrink)."""
+    from pipeline.shrink import HeldResultError
+    from pipeline.shrink import held_run_confirm as confirm
+
+    try:
+        return confirm(run=run, user=user)
+    except HeldResultError as error:
+        raise RunActionError(str(error)) from error
+
+
+RUN_ACTIONS = {"cancel": source_run_cancel, "retry": source_run_retry, "confirm": held_run_confirm}
 
 
 def source_run_action(*, action: str, run: SourceRun, user: Any = None) -> SourceRun:
-    """cancel or retry one run (the API and the admin call this); the shrink guard adds confirm."""
+    """cancel, retry or confirm one run (the API and the admin call this)."""
     if action not in RUN_ACTIONS:
         raise ValueError(f"unknown run action {action!r}")
     return RUN_ACTIONS[action](run=run, user=user)

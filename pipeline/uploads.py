@@ -9,7 +9,7 @@ diagnostic panels, the PMID for literature.
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +34,7 @@ from pipeline.models import (
     UploadMode,
     UploadStatus,
 )
+from pipeline.shrink import upload_hold, upload_replace_shrink
 from pipeline.sources.base import SourceFormatError, SourceRecord
 from pipeline.sources.registry import UPLOAD_SOURCES, source_class
 
@@ -46,6 +47,14 @@ GROUP_FIELDS: dict[str, tuple[str, str]] = {
 
 class UploadError(Exception):
     """The file cannot be committed; the message lists the problems with row numbers."""
+
+
+class UploadHeldError(UploadError):
+    """A replace would drop most of a provider's rows: held for confirmation, nothing changed."""
+
+    def __init__(self, run: SourceRun) -> None:
+        super().__init__(run.message)
+        self.run = run
 
 
 @dataclass
@@ -129,17 +138,50 @@ def upload_preview(*, source: str, file_name: str, content: bytes) -> UploadPrev
     return preview
 
 
-@transaction.atomic
 def upload_commit(
-    *, source: str, file_name: str, content: bytes, mode: str = UploadMode.MERGE, user: Any = None
+    *,
+    source: str,
+    file_name: str,
+    content: bytes,
+    mode: str = UploadMode.MERGE,
+    user: Any = None,
+    accept_shrink: bool = False,
+    run: SourceRun | None = None,
+    note: str = "",
 ) -> SourceUpload:
-    """Commit a previewed file: entries, staging, evidence rebuilt, scores recomputed."""
+    """Commit a previewed file: entries, staging, evidence rebuilt, scores recomputed.
+
+    A replace that would drop more than UPLOAD_REPLACE_MAX_DROP_PERCENT of a provider's (or
+    publication's) active rows is held (UploadHeldError, nothing changed) unless
+    `accept_shrink`; confirming the held run (pipeline.shrink) commits it into that `run`.
+    """
     if mode not in UploadMode.values:
         raise UploadError(f"mode must be one of {', '.join(UploadMode.values)}")
     preview = upload_preview(source=source, file_name=file_name, content=content)
     if preview.errors:
         raise UploadError("; ".join(preview.errors[:20]))
-    run = _upload_run_start(source, user)
+    if mode == UploadMode.REPLACE and not accept_shrink:
+        rows = Counter(row.group_key for row in preview.rows)
+        shrinks = upload_replace_shrink(source, dict(rows))
+        if shrinks:
+            held = upload_hold(
+                source=source, file_name=file_name, content=content, mode=mode, user=user,
+                shrinks=shrinks,
+            )  # fmt: skip
+            raise UploadHeldError(held)
+    return _upload_apply(preview, mode=mode, user=user, run=run, note=note)
+
+
+@transaction.atomic
+def _upload_apply(
+    preview: UploadPreview, *, mode: str, user: Any, run: SourceRun | None, note: str
+) -> SourceUpload:
+    source, file_name = preview.source, preview.file_name
+    if run is None:
+        run = _upload_run_start(source, user)
+    else:
+        run.status, run.phase = RunStatus.RUNNING, "write"
+        run.save(update_fields=["status", "phase"])
     upload = SourceUpload.objects.create(
         source=source, file_name=file_name[:512], sha256=preview.sha256, mode=mode,
         uploaded_by=user, row_count=len(preview.rows), mapped_count=len(preview.mapped),
@@ -162,8 +204,8 @@ def upload_commit(
     )  # fmt: skip
     staged = staged_records_upsert(source=source, groups=_staged_groups(preview), run=run)
     genes = upload_evidence_rebuild(source=source, run_id=run.pk)
-    _upload_run_finish(run, records=len(preview.rows), genes=genes, staged=staged,
-                       message=f"{file_name} ({mode}) committed")  # fmt: skip
+    message = f"{file_name} ({mode}) committed" + (f"; {note}" if note else "")
+    _upload_run_finish(run, records=len(preview.rows), genes=genes, staged=staged, message=message)
     return upload
 
 

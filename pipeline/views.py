@@ -36,7 +36,14 @@ DESCRIPTIONS = {
     SourceKey.DIAGNOSTIC_PANELS: "Commercial diagnostic kidney gene panels, uploaded by curators.",
 }
 # Operational settings (HTTP, rate limits, crawl limits) say nothing about what a source selects.
-OPERATIONAL_KEYS = {"http", "rate_limits", "max_list_pages", "max_pages", "checkpoint_every"}
+OPERATIONAL_KEYS = {
+    "http",
+    "rate_limits",
+    "max_list_pages",
+    "max_pages",
+    "checkpoint_every",
+    "shrink_guard",
+}
 
 
 def _filters(key: str) -> list[tuple[str, Any]]:

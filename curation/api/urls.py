@@ -12,6 +12,11 @@ urlpatterns = [
         "runs/<int:pk>/cancel/", views.RunActionView.as_view(action="cancel"), name="api-run-cancel"
     ),
     path("runs/<int:pk>/retry/", views.RunActionView.as_view(action="retry"), name="api-run-retry"),
+    path(
+        "runs/<int:pk>/confirm/",
+        views.RunActionView.as_view(action="confirm"),
+        name="api-run-confirm",
+    ),
     path("uploads/", views.UploadView.as_view(), name="api-uploads"),
     path("releases/", views.ReleaseListView.as_view(), name="api-release-list"),
     path("releases/<str:version>/", views.ReleaseDetailView.as_view(), name="api-release-detail"),

@@ -189,7 +189,17 @@ class UploadView(APIView):
     permission_classes = [HasCurationPermission]
     required_permission = "curation.upload_list"
 
-    @extend_schema(request=serializers.UploadInputSerializer, responses={201: dict})
+    @extend_schema(
+        request=serializers.UploadInputSerializer,
+        responses={
+            201: OpenApiResponse(dict, description="Committed"),
+            202: OpenApiResponse(
+                dict,
+                description="Held: a replace would drop most of a provider's rows; nothing "
+                "changed until POST /api/runs/{run}/confirm/",
+            ),
+        },
+    )
     def post(self, request: Request) -> Response:
         given = serializers.UploadInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
@@ -202,6 +212,9 @@ class UploadView(APIView):
                 mode=data["mode"],
                 user=request.user,
             )
+        except uploads.UploadHeldError as held:
+            body = {"held": True, "run": held.run.pk, "detail": held.run.message}
+            return Response(body, status=status.HTTP_202_ACCEPTED)
         except uploads.UploadError as error:
             raise ValidationError({"file": str(error)}) from error
         body = {

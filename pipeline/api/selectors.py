@@ -17,7 +17,7 @@ from pipeline.sources.registry import UPLOAD_SOURCES
 
 RUN_HISTORY_LENGTH = 20
 # Fetcher plumbing, not what the source selects; left out of the public description.
-PRIVATE_CONFIG_KEYS = {"http", "rate_limits"}
+PRIVATE_CONFIG_KEYS = {"http", "rate_limits", "shrink_guard"}
 
 
 @dataclass

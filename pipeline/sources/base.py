@@ -162,9 +162,16 @@ def json_object(fetcher: Fetcher, url: str, *, required: tuple[str, ...] = ()) -
 def paginate_next(
     fetcher: Fetcher, first_url: str, *, results_key: str = "results", max_pages: int = 1000
 ) -> Iterator[tuple[str, list[Any]]]:
-    """Yield (url, results) for a DRF-style paginated list, following `next` verbatim."""
+    """Yield (url, results) for a DRF-style paginated list, following `next` verbatim.
+
+    The first page's `count` is a completeness signal: when the pages read hold a different
+    number of entries (a page cut short, `next` missing early), the list is incomplete and the
+    run must fail rather than shrink the source.
+    """
     url: str | None = first_url
     seen: set[str] = set()
+    expected: int | None = None
+    read = 0
     while url:
         if url in seen:
             raise SourceFormatError(f"{url}: pagination loops back to a page already read")
@@ -175,8 +182,16 @@ def paginate_next(
         results = page[results_key]
         if not isinstance(results, list):
             raise SourceFormatError(f"{url}: '{results_key}' is not a list")
+        if expected is None and isinstance(page.get("count"), int):
+            expected = page["count"]
+        read += len(results)
         yield url, results
         next_url = page.get("next")
         if next_url is not None and not isinstance(next_url, str):
             raise SourceFormatError(f"{url}: 'next' is not a URL")
         url = next_url
+    if expected is not None and read != expected:
+        raise SourceFormatError(
+            f"{first_url}: the API reports {expected} entries but {len(seen)} page(s) held "
+            f"{read}; the list is incomplete"
+        )

@@ -61,6 +61,12 @@ HTTP_DEFAULTS: dict[str, Any] = {
     "circuit_threshold": 8,
 }
 
+# The shrink guard of the run service (pipeline/shrink.py), shared by all sources unless a
+# source overrides "shrink_guard": a run that would leave the source with more than
+# `max_drop_percent` % fewer genes than it has now, or with fewer than `min_genes`, is held
+# until a curator confirms it.
+SHRINK_GUARD_DEFAULTS: dict[str, Any] = {"max_drop_percent": 20, "min_genes": 10}
+
 SOURCE_DEFAULTS: dict[str, dict[str, Any]] = {
     "panelapp": {
         "instances": [
@@ -130,5 +136,6 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
 def source_config(key: str) -> dict[str, Any]:
     """The effective configuration of one source: defaults merged with SOURCE_OVERRIDES."""
     overrides = getattr(settings, "SOURCE_OVERRIDES", {}) or {}
-    base = {"http": HTTP_DEFAULTS, **SOURCE_DEFAULTS.get(key, {})}
+    base = {"http": HTTP_DEFAULTS, "shrink_guard": SHRINK_GUARD_DEFAULTS}
+    base.update(SOURCE_DEFAULTS.get(key, {}))
     return _merge(base, overrides.get(key, {}))

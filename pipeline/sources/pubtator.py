@@ -63,14 +63,18 @@ class PubTatorSource(EvidenceSource):
         checkpoint_every = max(1, int(self.config["checkpoint_every"]))
         max_pages = self.config.get("max_pages")
         count = None
+        # Completeness: a crawl from page 1 to the last page reports how many hits it read.
+        complete_crawl, hits_read, page_size = page == 1, 0, None
         while last_page is None or page <= last_page:
             url = self.page_url(page)
             response = json_object(fetcher, url, required=("results",))
             if last_page is None:
                 last_page, count = self._page_count(response, url, max_pages)
+                page_size = response.get("page_size")
             results = response["results"]
             if not isinstance(results, list):
                 raise SourceFormatError(f"{url}: 'results' is not a list")
+            hits_read += len(results)
             for result in results:
                 mentions.extend(mentions_from_result(result, url))
             self.progress(
@@ -80,6 +84,8 @@ class PubTatorSource(EvidenceSource):
             if page % checkpoint_every == 0 and fetcher.mode != FetchMode.REPLAY:
                 self.checkpoint(self._state(query, page + 1, last_page, count, mentions))
             page += 1
+        if complete_crawl and not max_pages:
+            self._check_complete(count, page_size, last_page, hits_read, query)
         if not mentions:
             raise SourceFormatError(f"PubTator search for {query!r} found no gene mentions")
         records = [
@@ -102,6 +108,26 @@ class PubTatorSource(EvidenceSource):
         page = int(state["next_page"])
         message = f"resuming the crawl at page {page} with {len(mentions)} mentions"
         return mentions, page, int(state["last_page"]), [message]
+
+    @staticmethod
+    def _check_complete(
+        count: Any, page_size: Any, last_page: int, hits_read: int, query: str
+    ) -> None:
+        """Fail when the pages read hold fewer or more hits than the API's total says.
+
+        The expected number is `count`, capped at what `total_pages` pages of `page_size` hold
+        (the API may stop paging before its hit count).
+        """
+        if not isinstance(count, int):
+            return
+        expected = count
+        if isinstance(page_size, int) and page_size > 0:
+            expected = min(count, last_page * page_size)
+        if hits_read != expected:
+            raise SourceFormatError(
+                f"PubTator search for {query!r}: the API reports {expected} hits in {last_page} "
+                f"page(s) but {hits_read} were read; the crawl is incomplete"
+            )
 
     @staticmethod
     def _page_count(response: dict[str, Any], url: str, max_pages: Any) -> tuple[int, Any]:

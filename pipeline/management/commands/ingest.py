@@ -49,8 +49,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--mode", choices=["merge", "replace"], default="merge", help="upload sources only"
         )
+        parser.add_argument(
+            "--accept-shrink",
+            action="store_true",
+            help="apply the run even when it drops many genes (or a replace drops many rows); "
+            "without it such a run is held for a curator to confirm",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        self._accept_shrink = bool(options.get("accept_shrink"))
         if options["all"] == bool(options["source"]):
             raise CommandError("give exactly one SOURCE or --all")
         if options["all"]:
@@ -113,8 +120,12 @@ class Command(BaseCommand):
             file_path=options.get("file"),
             progress_listener=bar,
             rescore=rescore,
+            accept_shrink=self._accept_shrink,
         )
         bar.finish()
+        if run.status == RunStatus.HELD:
+            self.stderr.write(self.style.WARNING(f"{key}: run {run.pk} {run.message}"))
+            return [f"{key} held (run {run.pk}): {run.message}"]
         if run.status != RunStatus.COMPLETED:
             self.stderr.write(self.style.ERROR(f"{key}: run {run.pk} failed: {run.error}"))
             return [f"{key} failed: {run.error}"]
@@ -128,7 +139,7 @@ class Command(BaseCommand):
         return []
 
     def _upload(self, key: str, options: dict[str, Any]) -> list[str]:
-        from pipeline.uploads import UploadError, upload_commit
+        from pipeline.uploads import UploadError, UploadHeldError, upload_commit
 
         path = options.get("file")
         if not path:
@@ -140,7 +151,11 @@ class Command(BaseCommand):
                 content=Path(path).read_bytes(),
                 mode=options.get("mode") or "merge",
                 user=None,
+                accept_shrink=self._accept_shrink,
             )
+        except UploadHeldError as held:
+            self.stderr.write(self.style.WARNING(f"{key}: run {held.run.pk} {held.run.message}"))
+            return [f"{key} upload of {path} held (run {held.run.pk}): {held.run.message}"]
         except (UploadError, OSError) as error:
             self.stderr.write(self.style.ERROR(f"{key}: {path}: {error}"))
             return [f"{key} upload of {path} failed: {error}"]
