@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 
@@ -154,13 +155,32 @@ def export_links(data: dict[str, str]) -> list[tuple[str, str]]:
 def page_links(page, state: dict[str, str]) -> list[tuple[int | None, str]]:
     """1 … 4 5 [6] 7 8 … 20 as (number, url); a None number marks a gap."""
     last = page.paginator.num_pages
-    wanted = sorted(n for n in {1, last, *range(page.number - 2, page.number + 3)} if n <= last)
+    near = range(max(page.number - 2, 1), min(page.number + 2, last) + 1)
+    wanted = sorted({1, last, *near})
     links: list[tuple[int | None, str]] = []
     for number in wanted:
         if links and number - (links[-1][0] or 0) > 1:
             links.append((None, ""))
         links.append((number, _query(state, page=number if number > 1 else None)))
     return links
+
+
+def requested_page(paginator: Paginator, raw: str) -> tuple[Page, str]:
+    """The page asked for, and a notice when it could not be shown as asked: a page that is not a
+    number shows page 1 (not, as before, silently the last), one past the end the last page."""
+    raw = raw.strip()
+    if not raw:
+        return paginator.page(1), ""
+    try:
+        number = int(raw)
+    except ValueError:
+        return paginator.page(1), f"“{raw[:20]}” is not a page number; showing page 1."
+    if number < 1:
+        return paginator.page(1), "Pages start at 1; showing page 1."
+    if number > paginator.num_pages:
+        pages = f"{paginator.num_pages} page{pluralize(paginator.num_pages)}"
+        return paginator.page(paginator.num_pages), f"There are only {pages}; showing the last."
+    return paginator.page(number), ""
 
 
 def _sort_context(data: dict[str, str]) -> dict:
@@ -183,16 +203,14 @@ def gene_list(request: HttpRequest) -> HttpResponse:
     queryset = filterset.qs if valid else gene_score_list().none()
     page_size = _page_size(request.GET)
     paginator = Paginator(queryset, page_size)
-    try:
-        page = paginator.page(request.GET.get("page", 1))
-    except (EmptyPage, PageNotAnInteger):
-        page = paginator.page(paginator.num_pages if request.GET.get("page") else 1)
+    page, page_notice = requested_page(paginator, request.GET.get("page", ""))
     state = {**data, **({"page_size": str(page_size)} if page_size != DEFAULT_PAGE_SIZE else {})}
     context = {
         "data": data,
         "errors": filterset.errors if not valid else {},
         "rows": _rows(list(page.object_list)),
         "page": page,
+        "page_notice": page_notice,
         "page_links": page_links(page, state),
         "previous_url": _query(state, page=page.number - 1 if page.number > 2 else None),
         "next_url": _query(state, page=page.number + 1),
