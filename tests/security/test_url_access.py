@@ -72,6 +72,7 @@ ACCESS: dict[str, Rule] = {
     "api-runs": Rule(Access.POST_ONLY, 405, "curation.trigger_run"),
     "api-run-cancel": Rule(Access.POST_ONLY, 405, "curation.trigger_run", allowed_post=404),
     "api-run-retry": Rule(Access.POST_ONLY, 405, "curation.trigger_run", allowed_post=404),
+    "api-run-confirm": Rule(Access.POST_ONLY, 405, "curation.trigger_run", allowed_post=404),
     "api-uploads": Rule(Access.POST_ONLY, 405, "curation.upload_list"),
     "api-release-list": PUBLIC_OK,
     "api-release-detail": PUBLIC_MISSING,
