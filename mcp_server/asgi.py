@@ -2,6 +2,7 @@
 
 Stateless JSON mode: every POST carries one JSON-RPC message and gets one JSON answer, with no
 session kept in the process, so any daphne process behind the proxy can answer any request.
+Other methods get 405 (there is no stream for a GET to open and no session to DELETE).
 Around the SDK's transport this mount keeps the site's rules:
 - Hosts: the Host header (and an Origin header, when sent) must be one Django's
   `ALLOWED_HOSTS` accepts; the SDK's own DNS-rebinding check is replaced by that one.
@@ -140,6 +141,12 @@ class McpMount:
     async def _handle(
         self, scope: Scope, receive: Receive, send: Send, headers: dict[str, str]
     ) -> None:
+        if scope["method"] != "POST":
+            # Stateless: no server-to-client stream to open (a GET would be held open forever)
+            # and no session to delete.
+            message = _jsonrpc_error("Send JSON-RPC messages with POST.")
+            await _send_json(send, 405, message, [(b"allow", b"POST")])
+            return
         if not _host_allowed(headers.get("host", "")):
             await _send_json(send, 400, _jsonrpc_error("Host not allowed."), [])
             return

@@ -90,6 +90,13 @@ def test_hosts_and_origins_follow_allowed_hosts(demo_release, db, headers, statu
     assert response.headers["x-request-id"]
 
 
+@pytest.mark.parametrize("method", ["GET", "DELETE", "PUT"])
+def test_only_post_is_served_so_no_stream_is_held_open(demo_release, db, method):
+    response = _over_http(lambda http: http.request(method, "/mcp/", headers=JSON_RPC_HEADERS))
+    assert response.status_code == 405
+    assert response.headers["allow"] == "POST"
+
+
 def test_mcp_requests_count_against_the_api_rate_limit_of_the_address(
     demo_release, db, monkeypatch
 ):
