@@ -8,7 +8,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from annotations.api.views import network_params
 from annotations.config import annotation_setting
+from common.api_errors import InvalidParameter
 from genes.models import Tier
 
 # Node colours for the drawing; they match the tier badges (.tier-<value>) in static/css/site.css.
@@ -21,13 +23,25 @@ TIER_COLOURS = {
     Tier.NO_EVIDENCE: "#555f6d",
 }
 
+# The form's labels, to name a refused value the way the page does.
+FIELD_LABELS = {"genes": "Genes", "top": "Top genes", "min_score": "Minimum combined score"}
+
 
 def network_page(request: HttpRequest) -> HttpResponse:
     genes = request.GET.get("genes", "").strip()
     top = request.GET.get("top", "").strip() or str(annotation_setting("network_default_top"))
     min_score = request.GET.get("min_score", "").strip() or "400"
     query = {"min_score": min_score, **({"genes": genes} if genes else {"top": top})}
+    # The API's own validation, so a bad value is explained on the page (the drawing used to
+    # report only "HTTP 400"); the page then draws nothing and keeps the form as typed.
+    try:
+        network_params(query)
+        error = ""
+    except InvalidParameter as invalid:
+        label = FIELD_LABELS.get(invalid.parameter, invalid.parameter)
+        error = f"{label}: {str(invalid.detail).removeprefix(f'{invalid.parameter}: ')}"
     context = {
+        "error": error,
         "genes": genes,
         "top": top,
         "min_score": min_score,
@@ -35,5 +49,6 @@ def network_page(request: HttpRequest) -> HttpResponse:
         "api_url": f"{reverse('api-network')}?{urlencode(query)}",
         "tiers": [(tier.value, tier.label) for tier in Tier],
         "tier_colours": {tier.value: colour for tier, colour in TIER_COLOURS.items()},
+        "tier_labels": {tier.value: tier.label for tier in Tier},
     }
-    return render(request, "annotations/network.html", context)
+    return render(request, "annotations/network.html", context, status=400 if error else 200)
