@@ -87,9 +87,9 @@ def panelapp_snapshot(directory: Path, genes: list, rng: random.Random) -> None:
 
 
 def pubtator_snapshot(directory: Path, genes: list, rng: random.Random, mentions: int) -> None:
-    from pipeline.sources.config import SOURCE_DEFAULTS
+    from pipeline.sources.pubtator import PubTatorSource
 
-    config = SOURCE_DEFAULTS["pubtator"]
+    config = PubTatorSource.default_config
     kidney_pool = rng.sample([g for g in genes if g[2]], 3000)
     per_result, per_page = 5, 10
     pages = mentions // (per_result * per_page)

@@ -35,8 +35,9 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_databases, teardown_databases  # noqa: E402
 
-from genes.models import Evidence, Gene, GeneSymbol, SourceKey, SymbolKind  # noqa: E402
+from genes.models import Evidence, Gene, GeneSymbol, SymbolKind  # noqa: E402
 from genes.scoring import scores_recompute  # noqa: E402
+from genes.sources import source_keys  # noqa: E402
 
 CLINGEN = ["Definitive", "Strong", "Moderate", "Limited", "Disputed"]
 GENCC = ["Definitive", "Strong", "Moderate", "Supportive", "Limited"]
@@ -76,10 +77,10 @@ def fill(gene_count: int) -> None:
     )
     rows = []
     for gene in genes:
-        for source in SourceKey:
+        for source in source_keys():
             if rng.random() > 0.55:
                 continue
-            rows.append(_evidence(gene.hgnc_id, source.value, rng))
+            rows.append(_evidence(gene.hgnc_id, source, rng))
     Evidence.objects.bulk_create(rows, batch_size=2000)
 
 

@@ -18,9 +18,10 @@ from typing import Any
 from django.conf import settings
 
 from curation.models import CuratorDecision, Release
-from genes.models import Evidence, GeneScore, SourceKey
+from genes.config import SCORE_COLUMNS
+from genes.models import Evidence, GeneScore
 
-SCORE_FIELDS = [f"{key.replace('-', '_')}_score" for key in SourceKey.values]
+SCORE_FIELDS = [f"{column}_score" for _, column in SCORE_COLUMNS]
 GENE_COLUMNS = [
     "hgnc_id",
     "symbol",

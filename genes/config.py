@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
-from genes.models import SourceKey, Tier
+from genes.models import Tier
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class CountSource:
 # Column prefixes (`panelapp_score`, `diagnostic_panels_flag`) follow this order everywhere.
 COUNT_SOURCES: tuple[CountSource, ...] = (
     CountSource(
-        key=SourceKey.PANELAPP,
+        key="panelapp",
         column="panelapp",
         score_field="panel_count",
         score_count_label="distinct kidney panels",
@@ -52,7 +52,7 @@ COUNT_SOURCES: tuple[CountSource, ...] = (
         classic_count_label="Green/Amber kidney panel listings",
     ),
     CountSource(
-        key=SourceKey.LITERATURE,
+        key="literature",
         column="literature",
         score_field="publication_count",
         score_count_label="curated publications",
@@ -62,7 +62,7 @@ COUNT_SOURCES: tuple[CountSource, ...] = (
         classic_count_label="curated publications",
     ),
     CountSource(
-        key=SourceKey.DIAGNOSTIC_PANELS,
+        key="diagnostic-panels",
         column="diagnostic_panels",
         score_field="panel_count",
         score_count_label="diagnostic panels (distinct provider, panel)",
@@ -72,7 +72,7 @@ COUNT_SOURCES: tuple[CountSource, ...] = (
         classic_count_label="diagnostic panels (distinct provider, panel)",
     ),
     CountSource(
-        key=SourceKey.HPO,
+        key="hpo",
         column="hpo",
         score_field="phenotype_count",
         score_count_label="kidney HPO terms",
@@ -82,7 +82,7 @@ COUNT_SOURCES: tuple[CountSource, ...] = (
         classic_count_label="kidney-annotated diseases",
     ),
     CountSource(
-        key=SourceKey.PUBTATOR,
+        key="pubtator",
         column="pubtator",
         score_field="publication_count",
         score_count_label="distinct PMIDs",
@@ -92,33 +92,33 @@ COUNT_SOURCES: tuple[CountSource, ...] = (
         classic_count_label="distinct (PMID, mention text) pairs",
     ),
 )
-CLASSIFICATION_SOURCES: tuple[str, ...] = (SourceKey.CLINGEN, SourceKey.GENCC)
-CLASSIFICATION_COLUMNS: dict[str, str] = {SourceKey.CLINGEN: "clingen", SourceKey.GENCC: "gencc"}
+CLASSIFICATION_SOURCES: tuple[str, ...] = ("clingen", "gencc")
+CLASSIFICATION_COLUMNS: dict[str, str] = {"clingen": "clingen", "gencc": "gencc"}
 CLASSIC_SOURCES: tuple[CountSource, ...] = tuple(s for s in COUNT_SOURCES if s.classic)
 
 # The seven score columns in export / display order.
 SCORE_COLUMNS: tuple[tuple[str, str], ...] = (
-    (SourceKey.PANELAPP, "panelapp"),
-    (SourceKey.CLINGEN, "clingen"),
-    (SourceKey.GENCC, "gencc"),
-    (SourceKey.HPO, "hpo"),
-    (SourceKey.PUBTATOR, "pubtator"),
-    (SourceKey.LITERATURE, "literature"),
-    (SourceKey.DIAGNOSTIC_PANELS, "diagnostic_panels"),
+    ("panelapp", "panelapp"),
+    ("clingen", "clingen"),
+    ("gencc", "gencc"),
+    ("hpo", "hpo"),
+    ("pubtator", "pubtator"),
+    ("literature", "literature"),
+    ("diagnostic-panels", "diagnostic_panels"),
 )
 ALL_SOURCES: tuple[str, ...] = tuple(key for key, _ in SCORE_COLUMNS)
 
 DEFAULTS: dict[str, Any] = {
     # Classic flag: count >= threshold (HPO has no threshold: presence is enough).
     "classic_thresholds": {
-        SourceKey.PANELAPP: 1,
-        SourceKey.LITERATURE: 2,
-        SourceKey.DIAGNOSTIC_PANELS: 2,
-        SourceKey.PUBTATOR: 3,
+        "panelapp": 1,
+        "literature": 2,
+        "diagnostic-panels": 2,
+        "pubtator": 3,
     },
     "high_evidence_min_count": 2,
     "classification_weights": {
-        SourceKey.CLINGEN: {
+        "clingen": {
             "Definitive": 1.0,
             "Strong": 0.8,
             "Moderate": 0.6,
@@ -127,7 +127,7 @@ DEFAULTS: dict[str, Any] = {
             "Refuted": 0.0,
             "No Known Disease Relationship": 0.0,
         },
-        SourceKey.GENCC: {
+        "gencc": {
             "Definitive": 1.0,
             "Strong": 0.8,
             "Moderate": 0.6,
@@ -247,7 +247,7 @@ def _weight_lookup() -> dict[str, dict[str, tuple[str, float]]]:
     lookup: dict[str, dict[str, tuple[str, float]]] = {}
     for source, weights in scoring_config().classification_weights.items():
         lookup[source] = {normalise_label(label): (label, w) for label, w in weights.items()}
-    gencc = lookup.get(SourceKey.GENCC, {})
+    gencc = lookup.get("gencc", {})
     for curie, label in GENCC_CURIES.items():
         if normalise_label(label) in gencc:
             gencc[normalise_label(curie)] = gencc[normalise_label(label)]

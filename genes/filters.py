@@ -17,7 +17,8 @@ from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, 
 
 from common.params import INT32_MAX, ParameterError, ascii_int, clean_text, sort_keys
 from genes.extensions import GeneListFilter, gene_list_filters
-from genes.models import Evidence, GeneScore, GeneSymbol, SourceKey, Tier
+from genes.models import Evidence, GeneScore, GeneSymbol, Tier
+from genes.sources import source_keys
 
 # Weakest first, so `sort=tier` ascends like `sort=score` and `-tier` puts the strongest first.
 TIER_RANK = {
@@ -65,10 +66,15 @@ class CommaListField(forms.CharField):
         return list(dict.fromkeys(self.item_clean(item) for item in items))
 
 
-def _choice_cleaner(choices: list[str], what: str) -> Callable[[str], str]:
+def _choice_cleaner(
+    choices: list[str] | Callable[[], list[str]], what: str
+) -> Callable[[str], str]:
+    """A cleaner accepting only `choices` (a callable is asked at validation time)."""
+
     def clean(item: str) -> str:
-        if item not in choices:
-            allowed = ", ".join(choices)
+        allowed_items = choices() if callable(choices) else choices
+        if item not in allowed_items:
+            allowed = ", ".join(allowed_items)
             raise forms.ValidationError(
                 f"Unknown {what} {item!r}; expected one of {allowed}.", code="invalid_choice"
             )
@@ -209,7 +215,7 @@ class GeneScoreFilterSet(django_filters.FilterSet):
     )
     source = CommaListFilter(
         method="filter_source",
-        item_clean=_choice_cleaner([s.value for s in SourceKey], "source"),
+        item_clean=_choice_cleaner(source_keys, "source"),
         help_text="Comma-separated source keys; a gene must have evidence from all of them.",
     )
     high_evidence = StrictBooleanFilter(

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Upper
 
+from genes.sources import source_choices
+
 
 def format_hgnc_id(hgnc_id: int) -> str:
     """HGNC ids are stored as integers and shown with their `HGNC:` prefix."""
@@ -13,18 +15,6 @@ def format_hgnc_id(hgnc_id: int) -> str:
 class GeneStatus(models.TextChoices):
     APPROVED = "approved", "Approved"
     WITHDRAWN = "withdrawn", "Entry withdrawn"
-
-
-class SourceKey(models.TextChoices):
-    """The seven evidence sources; the key is used in URLs, commands and exports."""
-
-    PANELAPP = "panelapp", "PanelApp"
-    CLINGEN = "clingen", "ClinGen"
-    GENCC = "gencc", "GenCC"
-    HPO = "hpo", "HPO"
-    PUBTATOR = "pubtator", "PubTator"
-    LITERATURE = "literature", "Literature"
-    DIAGNOSTIC_PANELS = "diagnostic-panels", "Diagnostic panels"
 
 
 class Tier(models.TextChoices):
@@ -137,7 +127,7 @@ class CuratedSymbolMapping(models.Model):
     `source` empty means the mapping applies to every source.
     """
 
-    source = models.CharField(max_length=32, choices=SourceKey.choices, blank=True)
+    source = models.CharField(max_length=32, choices=source_choices, blank=True)
     raw_symbol = models.CharField(max_length=128)
     raw_symbol_upper = models.CharField(max_length=128, db_index=True)
     gene = models.ForeignKey(Gene, on_delete=models.CASCADE, related_name="curated_mappings")
@@ -165,7 +155,7 @@ class Evidence(models.Model):
     """
 
     gene = models.ForeignKey(Gene, on_delete=models.CASCADE, related_name="evidence")
-    source = models.CharField(max_length=32, choices=SourceKey.choices, db_index=True)
+    source = models.CharField(max_length=32, choices=source_choices, db_index=True)
     details = models.JSONField(default=dict)
     panel_count = models.PositiveIntegerField(
         null=True, blank=True, help_text="PanelApp: distinct panels; Diagnostic: (provider, panel)"

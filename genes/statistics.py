@@ -15,9 +15,9 @@ from django.db.models.functions import Floor
 
 from genes.config import CLASSIFICATION_SOURCES as CONFIG_CLASSIFICATION_SOURCES
 from genes.config import COUNT_SOURCES
-from genes.models import Evidence, GeneScore, SourceKey, Tier
+from genes.models import Evidence, GeneScore, Tier
+from genes.sources import source_keys, source_label
 
-SOURCE_BITS = {source.value: 1 << index for index, source in enumerate(SourceKey)}
 # The count each source's score ranks (defined with the scoring rules).
 SOURCE_COUNT_COLUMNS = {str(source.key): source.score_field for source in COUNT_SOURCES}
 CLASSIFICATION_SOURCES = tuple(str(key) for key in CONFIG_CLASSIFICATION_SOURCES)
@@ -25,22 +25,28 @@ SCORE_BIN_WIDTH = 10
 MAX_EVIDENCE_COUNT = 5
 
 
+def _source_bits() -> dict[str, int]:
+    """One bit per registered source, in display order, for the set-membership masks."""
+    return {source: 1 << index for index, source in enumerate(source_keys())}
+
+
 def _mask_expression() -> Sum:
-    whens = [When(source=source, then=Value(bit)) for source, bit in SOURCE_BITS.items()]
+    whens = [When(source=source, then=Value(bit)) for source, bit in _source_bits().items()]
     return Sum(Case(*whens, default=Value(0), output_field=IntegerField()))
 
 
 def sources_of_mask(mask: int) -> list[str]:
-    return [source for source, bit in SOURCE_BITS.items() if mask & bit]
+    return [source for source, bit in _source_bits().items() if mask & bit]
 
 
 def _set_sizes(mask_counts: dict[int, int]) -> list[dict[str, Any]]:
-    sizes = {source: 0 for source in SOURCE_BITS}
+    bits = _source_bits()
+    sizes = {source: 0 for source in bits}
     for mask, count in mask_counts.items():
         for source in sources_of_mask(mask):
             sizes[source] += count
     return [
-        {"key": source, "label": SourceKey(source).label, "bit": SOURCE_BITS[source], "size": size}
+        {"key": source, "label": source_label(source), "bit": bits[source], "size": size}
         for source, size in sizes.items()
     ]
 

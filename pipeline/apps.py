@@ -6,9 +6,12 @@ class PipelineConfig(AppConfig):
     name = "pipeline"
 
     def ready(self) -> None:
-        """Register this app's read-cache version marks."""
+        """Register the sources and this app's read-cache version marks."""
         from common.caching import register_version_marks
+        from pipeline.sources.registry import sources_autodiscover
 
+        # Every source module registers its class with the registry in `genes.sources`.
+        sources_autodiscover()
         register_version_marks(
             ("pipeline.SourceRun", "created_at"), ("pipeline.SourceRun", "finished_at")
         )

@@ -28,7 +28,7 @@ from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.conf import settings
 from django.db.models import Max, Q
 
-from genes.models import SourceKey
+from genes.sources import source_label
 from pipeline.models import RunStatus, SourceRun
 
 logger = logging.getLogger(__name__)
@@ -56,13 +56,6 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _label(source: str) -> str:
-    try:
-        return SourceKey(source).label
-    except ValueError:
-        return source
-
-
 def run_event_payload(run: SourceRun) -> dict[str, Any]:
     """The event describing the run's current state; computed from the row alone.
 
@@ -84,7 +77,7 @@ def run_event_payload(run: SourceRun) -> dict[str, Any]:
     return {
         "id": run.pk,
         "source": run.source,
-        "source_label": _label(run.source),
+        "source_label": source_label(run.source),
         "status": run.status,
         "mode": run.mode,
         "phase": run.phase,

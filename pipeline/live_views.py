@@ -17,9 +17,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from genes.models import SourceKey
 from pipeline.jobs import job_sources, progress_snapshot
-from pipeline.sources.registry import UPLOAD_SOURCES
+from pipeline.sources.registry import is_upload_source, source_classes, source_keys
 from pipeline.tasks import EnqueueError, RunAlreadyActiveError, source_run_enqueue
 
 # Who may start a run: the Curator role holds curation.trigger_run; admins may be granted the
@@ -46,13 +45,13 @@ def _source_rows(states: list[dict[str, Any]]) -> list[dict[str, Any]]:
             latest[state["source"]] = state
     return [
         {
-            "key": key,
-            "label": label,
-            "run": latest.get(key),
-            "triggerable": key not in UPLOAD_SOURCES,
-            "has_demo": _demo_snapshot_dir(key) is not None,
+            "key": source.key,
+            "label": source.label,
+            "run": latest.get(source.key),
+            "triggerable": not source.uploaded,
+            "has_demo": _demo_snapshot_dir(source.key) is not None,
         }
-        for key, label in SourceKey.choices
+        for source in source_classes()
     ]
 
 
@@ -84,7 +83,7 @@ def live_trigger(request: HttpRequest, source: str) -> HttpResponse:
     """Queue a run of `source` (live, or a replay of the demo snapshot)."""
     if not user_can_trigger(request.user):
         raise PermissionDenied("You need the Curator role to trigger runs.")
-    if source not in SourceKey.values or source in UPLOAD_SOURCES:
+    if source not in source_keys() or is_upload_source(source):
         messages.error(request, f"{source!r} cannot be triggered here.")
         return redirect("pipeline-live")
     demo_dir = _demo_snapshot_dir(source) if request.POST.get("mode") == DEMO_MODE else None

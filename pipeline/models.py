@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.db import models
 
-from genes.models import Gene, SourceKey
+from genes.models import Gene
+from genes.sources import source_choices
 
 
 class RunStatus(models.TextChoices):
@@ -18,7 +19,7 @@ class RunStatus(models.TextChoices):
 class SourceRun(models.Model):
     """One ingestion of one source; the row is also the progress record others watch."""
 
-    source = models.CharField(max_length=32, choices=SourceKey.choices, db_index=True)
+    source = models.CharField(max_length=32, choices=source_choices, db_index=True)
     status = models.CharField(
         max_length=16, choices=RunStatus.choices, default=RunStatus.PENDING, db_index=True
     )
@@ -94,7 +95,7 @@ class ReviewStatus(models.TextChoices):
 class StagedRecord(models.Model):
     """A source record whose symbol could not be normalised, kept whole for a curator."""
 
-    source = models.CharField(max_length=32, choices=SourceKey.choices, db_index=True)
+    source = models.CharField(max_length=32, choices=source_choices, db_index=True)
     raw_symbol = models.CharField(max_length=256)
     raw_symbol_key = models.CharField(
         max_length=256, help_text="Cleaned, upper-cased symbol; one staged record per key"
@@ -144,7 +145,7 @@ class UploadStatus(models.TextChoices):
 class SourceUpload(models.Model):
     """A curated list file (Literature or Diagnostic panels) committed by a curator or command."""
 
-    source = models.CharField(max_length=32, choices=SourceKey.choices, db_index=True)
+    source = models.CharField(max_length=32, choices=source_choices, db_index=True)
     file_name = models.CharField(max_length=512)
     sha256 = models.CharField(max_length=64, db_index=True)
     mode = models.CharField(max_length=16, choices=UploadMode.choices, default=UploadMode.MERGE)
@@ -178,7 +179,7 @@ class UploadedEntry(models.Model):
     """
 
     upload = models.ForeignKey(SourceUpload, on_delete=models.CASCADE, related_name="entries")
-    source = models.CharField(max_length=32, choices=SourceKey.choices, db_index=True)
+    source = models.CharField(max_length=32, choices=source_choices, db_index=True)
     group_key = models.CharField(max_length=256, db_index=True)
     item_key = models.CharField(max_length=512, help_text="Panel name, or the PMID again")
     gene = models.ForeignKey(

@@ -31,7 +31,7 @@ from pipeline.models import ReviewStatus, RunStatus, SourceRun, StagedRecord, Up
 from pipeline.progress import run_progress_update
 from pipeline.shrink import HeldResultError, run_hold, source_shrink_check
 from pipeline.sources.base import EvidenceSource, ParsedSource, fetcher_build
-from pipeline.sources.registry import UPLOAD_SOURCES, source_class
+from pipeline.sources.registry import is_upload_source, source_class
 
 logger = logging.getLogger(__name__)
 
@@ -291,7 +291,7 @@ def _run_fail(run: SourceRun, error: Exception, log: list[str]) -> None:
 @transaction.atomic
 def staged_record_map(*, record: StagedRecord, gene: Gene, user: Any = None) -> Evidence:
     """Attach a staged record's evidence to `gene` and remember the mapping for future runs."""
-    if record.source in UPLOAD_SOURCES:
+    if is_upload_source(record.source):
         return _staged_upload_map(record=record, gene=gene, user=user)
     cls = source_class(record.source)
     records = list(record.payload.get("records") or [])

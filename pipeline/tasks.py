@@ -24,9 +24,10 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_q.tasks import async_task
 
-from genes.models import SourceKey
+from genes.sources import source_label
 from pipeline.events import ACTIVE_STATUSES, run_event_publish
 from pipeline.models import RunStatus, SourceRun
+from pipeline.sources.registry import is_upload_source, refresh_schedule, source_class
 
 logger = logging.getLogger(__name__)
 
@@ -42,19 +43,6 @@ STALE_PENDING_SECONDS = getattr(settings, "PIPELINE_STALE_PENDING_SECONDS", 6 * 
 # What a queued run calls (setting PIPELINE_RUN_EXECUTOR, a dotted path, lets the
 # multi-process test run a fake source).
 DEFAULT_RUN_EXECUTOR = "pipeline.services.source_run_execute"
-# Periodic refreshes: source key → "daily", "weekly" or "monthly". Uploaded lists are not
-# refreshed (setting PIPELINE_REFRESH overrides this).
-REFRESH: dict[str, str] = getattr(
-    settings,
-    "PIPELINE_REFRESH",
-    {
-        "panelapp": "weekly",
-        "clingen": "weekly",
-        "gencc": "weekly",
-        "hpo": "monthly",
-        "pubtator": "monthly",
-    },
-)
 _PERIOD_DAYS = {"daily": 1, "weekly": 7, "monthly": 30}
 REAPER_MINUTES = 2
 
@@ -91,10 +79,7 @@ def source_run_enqueue(
     broker cannot take the task, the run is marked failed and EnqueueError is raised: a pending
     row without a task would refuse every later trigger until the reaper's timeout.
     """
-    if source not in SourceKey.values:
-        raise ValueError(
-            f"unknown source {source!r}; expected one of {', '.join(SourceKey.values)}"
-        )
+    source_class(source)  # raises UnknownSourceError (a ValueError) naming the known keys
     runs_reap_stale()
     failures: list[Exception] = []
     with transaction.atomic():
@@ -102,7 +87,7 @@ def source_run_enqueue(
         active = SourceRun.objects.filter(source=source, status__in=ACTIVE_STATUSES).first()
         if active is not None:
             raise RunAlreadyActiveError(
-                f"{SourceKey(source).label} already has run #{active.pk} {active.status} "
+                f"{source_label(source)} already has run #{active.pk} {active.status} "
                 f"(since {active.created_at:%Y-%m-%d %H:%M} UTC); wait until it finishes or "
                 "is marked failed before triggering another."
             )
@@ -116,7 +101,7 @@ def source_run_enqueue(
         transaction.on_commit(lambda: _task_queue(run, snapshot_dir, failures))
     if failures:
         raise EnqueueError(
-            f"the task queue is unreachable, so {SourceKey(source).label} run #{run.pk} was not "
+            f"the task queue is unreachable, so {source_label(source)} run #{run.pk} was not "
             f"queued and is marked failed ({failures[0]}); try again once the broker is back"
         )
     return run
@@ -293,7 +278,8 @@ def schedules_sync() -> list[str]:
         "monthly": Schedule.MONTHLY,
     }
     names = []
-    for source, period in REFRESH.items():
+    # Periods are declared on the source classes (setting PIPELINE_REFRESH overrides them).
+    for source, period in refresh_schedule().items():
         name = f"pipeline: refresh {source}"
         defaults = {
             "func": "pipeline.tasks.source_run_scheduled",
@@ -340,11 +326,9 @@ def source_run_cancel(*, run: SourceRun, user: Any = None) -> SourceRun:
 
 def source_run_retry(*, run: SourceRun, user: Any = None) -> SourceRun:
     """Queue a new run of a failed run's source (a download source; uploads are re-uploaded)."""
-    from pipeline.sources.registry import UPLOAD_SOURCES
-
     if run.status != RunStatus.FAILED:
         raise RunActionError(f"run #{run.pk} is {run.status}; only failed runs can be retried")
-    if run.source in UPLOAD_SOURCES:
+    if is_upload_source(run.source):
         raise RunActionError(f"{run.get_source_display()} is uploaded: upload the file again")
     return source_run_enqueue(source=run.source, triggered_by=user)
 

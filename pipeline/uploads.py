@@ -16,7 +16,6 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from genes.models import SourceKey
 from genes.normalise import Outcome, SymbolQuery, normalise_symbols
 from pipeline.evidence import (
     StagedGroup,
@@ -36,13 +35,7 @@ from pipeline.models import (
 )
 from pipeline.shrink import upload_hold, upload_replace_shrink
 from pipeline.sources.base import SourceFormatError, SourceRecord
-from pipeline.sources.registry import UPLOAD_SOURCES, source_class
-
-# (group field, item field) of a record's data, per upload source.
-GROUP_FIELDS: dict[str, tuple[str, str]] = {
-    SourceKey.LITERATURE: ("pmid", "pmid"),
-    SourceKey.DIAGNOSTIC_PANELS: ("provider", "panel"),
-}
+from pipeline.sources.registry import is_upload_source, source_class, upload_source_keys
 
 
 class UploadError(Exception):
@@ -93,8 +86,9 @@ class UploadPreview:
 
 
 def _parse(source: str, file_name: str, content: bytes) -> list[SourceRecord]:
-    if source not in UPLOAD_SOURCES:
-        raise UploadError(f"{source!r} is not an upload source ({', '.join(UPLOAD_SOURCES)})")
+    if not is_upload_source(source):
+        known = ", ".join(upload_source_keys())
+        raise UploadError(f"{source!r} is not an upload source ({known})")
     cls = source_class(source)
     parse_rows = getattr(cls, "parse_rows", None)
     if parse_rows is None:
@@ -113,7 +107,8 @@ def upload_preview(*, source: str, file_name: str, content: bytes) -> UploadPrev
     if not records:
         preview.errors.append(f"{file_name}: no data rows")
         return preview
-    group_field, item_field = GROUP_FIELDS[source]
+    source_cls = source_class(source)
+    group_field, item_field = source_cls.group_field, source_cls.item_field
     queries = [SymbolQuery(r.symbol or "", r.hgnc_id or None) for r in records]
     distinct = list(dict.fromkeys(queries))
     results = dict(zip(distinct, normalise_symbols(distinct, source=source), strict=True))

@@ -13,28 +13,13 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from genes.models import Evidence, SourceKey
+from genes.models import Evidence
 from genes.views.evidence import humanise
 from pipeline.events import run_states_list
 from pipeline.models import RunStatus, SourceRun
 from pipeline.sources.config import source_config
-from pipeline.sources.registry import UPLOAD_SOURCES
+from pipeline.sources.registry import source_classes
 
-DESCRIPTIONS = {
-    SourceKey.PANELAPP: "Expert-reviewed gene panels from Genomics England (UK) and PanelApp "
-    "Australia. Genes rated Green or Amber on kidney panels support a gene; every panel listing "
-    "is kept with its region, version and confidence.",
-    SourceKey.CLINGEN: "ClinGen gene–disease validity curations by the kidney expert panels, "
-    "classified from Definitive to Refuted, with the online report of each curation.",
-    SourceKey.GENCC: "Gene–disease submissions to the Gene Curation Coalition from many "
-    "submitters, filtered to kidney diseases, with their classifications and dates.",
-    SourceKey.HPO: "Genes annotated with the Human Phenotype Ontology term Abnormality of the "
-    "kidney (HP:0010935) or any of its descendants, with the terms and diseases.",
-    SourceKey.PUBTATOR: "Text-mined gene mentions from PubTator in PubMed articles about kidney "
-    "disease, with the PMIDs.",
-    SourceKey.LITERATURE: "Curated publications listing kidney genes, uploaded by curators.",
-    SourceKey.DIAGNOSTIC_PANELS: "Commercial diagnostic kidney gene panels, uploaded by curators.",
-}
 # Operational settings (HTTP, rate limits, crawl limits) say nothing about what a source selects.
 OPERATIONAL_KEYS = {
     "http",
@@ -85,15 +70,15 @@ def source_overview(request: HttpRequest) -> HttpResponse:
     states = _latest_states()
     sources = [
         {
-            "key": key.value,
-            "label": key.label,
-            "description": DESCRIPTIONS.get(key, ""),
-            "uploaded": key.value in UPLOAD_SOURCES,
-            "filters": _filters(key.value),
-            "run": runs.get(key.value),
-            "state": states.get(key.value),
-            "genes": gene_counts.get(key.value, 0),
+            "key": source.key,
+            "label": source.label,
+            "description": source.description,
+            "uploaded": source.uploaded,
+            "filters": _filters(source.key),
+            "run": runs.get(source.key),
+            "state": states.get(source.key),
+            "genes": gene_counts.get(source.key, 0),
         }
-        for key in SourceKey
+        for source in source_classes()
     ]
     return render(request, "pipeline/sources.html", {"sources": sources})

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import reverse
 from rest_framework import serializers
 
 from curation.models import CuratorDecision, Release, ReleaseFile, Verdict
-from genes.models import SourceKey
 from pipeline.models import UploadMode
+from pipeline.sources.registry import source_keys, upload_source_keys
 
 
 class DecisionSerializer(serializers.ModelSerializer):
@@ -41,15 +43,22 @@ class DecisionInputSerializer(serializers.Serializer):
 
 
 class RunInputSerializer(serializers.Serializer):
-    source = serializers.ChoiceField(choices=[*SourceKey.values, "all"])
+    source = serializers.ChoiceField(choices=[], help_text="A source key, or `all`")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Sources register when the apps are ready, after this class is defined.
+        self.fields["source"].choices = [*source_keys(), "all"]
 
 
 class UploadInputSerializer(serializers.Serializer):
-    source = serializers.ChoiceField(
-        choices=[SourceKey.LITERATURE.value, SourceKey.DIAGNOSTIC_PANELS.value]
-    )
+    source = serializers.ChoiceField(choices=[], help_text="The key of an uploaded source")
     file = serializers.FileField()
     mode = serializers.ChoiceField(choices=UploadMode.choices, default=UploadMode.MERGE)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["source"].choices = upload_source_keys()
 
 
 class ReleaseFileSerializer(serializers.ModelSerializer):

@@ -23,9 +23,10 @@ from curation.api import serializers
 from curation.api.permissions import HasCurationPermission, LoginRateThrottle
 from curation.models import CuratorDecision, ReleaseFile
 from curation.views import release_file_response
-from genes.models import Gene, SourceKey
+from genes.models import Gene
 from pipeline import tasks, uploads
 from pipeline.models import SourceRun
+from pipeline.sources.registry import source_keys
 
 
 class RunConflict(APIException):
@@ -127,7 +128,7 @@ class RunTriggerView(APIView):
         given = serializers.RunInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         source = given.validated_data["source"]
-        sources = SourceKey.values if source == "all" else [source]
+        sources = source_keys() if source == "all" else [source]
         queued, refused = [], []
         for key in sources:
             try:

@@ -20,7 +20,8 @@ from genes import selectors
 from genes.exports import EXPORT_FORMATS
 from genes.extensions import gene_list_filters
 from genes.filters import SORT_FIELDS, GeneScoreFilterSet
-from genes.models import SourceKey, Tier
+from genes.models import Tier
+from genes.sources import source_keys
 
 _FILTER_TYPES: dict[str, tuple[Any, list[str] | None]] = {
     "search": (OpenApiTypes.STR, None),
@@ -29,7 +30,7 @@ _FILTER_TYPES: dict[str, tuple[Any, list[str] | None]] = {
     "max_score": (OpenApiTypes.NUMBER, None),
     "min_evidence_count": (OpenApiTypes.INT, None),
     "max_evidence_count": (OpenApiTypes.INT, None),
-    "source": (OpenApiTypes.STR, [source.value for source in SourceKey]),
+    "source": (OpenApiTypes.STR, source_keys),
     "high_evidence": (OpenApiTypes.BOOL, None),
     "hgnc_ids": (OpenApiTypes.STR, None),
 }
@@ -94,6 +95,8 @@ def gene_list_parameters() -> list[OpenApiParameter]:
         else:
             kind, enum = _FILTER_TYPES.get(name, (OpenApiTypes.STR, None))
         description = str(filter_.extra.get("help_text", ""))
+        if callable(enum):
+            enum = enum()
         if enum:
             description += f" Values: {', '.join(enum)}."
         parameters.append(OpenApiParameter(filter_param(name), kind, description=description))

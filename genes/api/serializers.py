@@ -15,7 +15,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from genes.config import CLASSIC_SOURCES, SCORE_COLUMNS
-from genes.models import Evidence, Gene, GeneScore, SourceKey, SymbolKind, format_hgnc_id
+from genes.models import Evidence, Gene, GeneScore, SymbolKind, format_hgnc_id
+from genes.sources import source_label
 
 SOURCE_SCORE_FIELDS = {str(key): f"{column}_score" for key, column in SCORE_COLUMNS}
 CLASSIC_FLAG_FIELDS = {str(source.key): f"{source.column}_flag" for source in CLASSIC_SOURCES}
@@ -258,7 +259,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
         return "evidence"
 
     def get_source_label(self, evidence: Evidence) -> str:
-        return SourceKey(evidence.source).label
+        return source_label(evidence.source)
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_source_link(self, evidence: Evidence) -> str:

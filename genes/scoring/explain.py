@@ -20,7 +20,8 @@ from genes.config import (
     config_from_dict,
     scoring_config,
 )
-from genes.models import Evidence, GeneScore, ScoreRun, SourceKey, Tier, format_hgnc_id
+from genes.models import Evidence, GeneScore, ScoreRun, Tier, format_hgnc_id
+from genes.sources import source_label
 
 _EVIDENCE_FIELDS = (
     "gene_id",
@@ -35,10 +36,6 @@ _EVIDENCE_FIELDS = (
     "classification_weight",
 )
 _COUNT_SOURCES = {s.key: s for s in COUNT_SOURCES}
-
-
-def _label(source: str) -> str:
-    return str(SourceKey(source).label)
 
 
 def _number(value: float | None, digits: int = 2) -> str:
@@ -75,7 +72,7 @@ def _classic_entry(source, row, score: GeneScore | None, config: ScoringConfig) 
     flag = getattr(score, f"{source.column}_flag", None) if score else None
     entry = {
         "source": source.key,
-        "label": _label(source.key),
+        "label": source_label(source.key),
         "listed": row is not None,
         "flag": flag,
         "rule": "listed at all (presence)" if source.flag_field is None else f"≥ {threshold}",
@@ -113,12 +110,12 @@ def _count_score_entry(key: str, row, source_score, stats: dict) -> dict:
     entry = {"method": "percent_rank", "count": count, "count_label": source.score_count_label}
     entry.update({"genes_with_count": n, "rank": rank})
     if row is None:
-        entry["sentence"] = f"{_label(key)}: no evidence (contributes 0)."
+        entry["sentence"] = f"{source_label(key)}: no evidence (contributes 0)."
     elif not count:
-        entry["sentence"] = f"{_label(key)}: listed with 0 {source.score_count_label} → 0."
+        entry["sentence"] = f"{source_label(key)}: listed with 0 {source.score_count_label} → 0."
     else:
         entry["sentence"] = (
-            f"{_label(key)}: {count} {source.score_count_label}, rank {rank} of {n} genes "
+            f"{source_label(key)}: {count} {source.score_count_label}, rank {rank} of {n} genes "
             f"(ties take the lowest rank) → percent rank (rank − 1)/(n − 1) = "
             f"{_number(source_score, 3)}."
         )
@@ -135,11 +132,11 @@ def _classification_score_entry(key: str, row, source_score, config: ScoringConf
         "weights": config.classification_weights.get(key, {}),
     }
     if row is None:
-        entry["sentence"] = f"{_label(key)}: no evidence (contributes 0)."
+        entry["sentence"] = f"{source_label(key)}: no evidence (contributes 0)."
     else:
         shown = ", ".join(entry["classifications"]) or "none recorded"
         entry["sentence"] = (
-            f"{_label(key)}: classifications {shown}; the strongest, {best or '—'}, weighs "
+            f"{source_label(key)}: classifications {shown}; the strongest, {best or '—'}, weighs "
             f"{_number(source_score)}."
         )
     return entry
@@ -158,7 +155,7 @@ def _score_section(rows: dict, score: GeneScore | None, run, config) -> dict:
         entry.update(
             {
                 "source": key,
-                "label": _label(key),
+                "label": source_label(key),
                 "has_evidence": row is not None,
                 "source_score": source_score,
             }

@@ -21,8 +21,9 @@ from common.caching import cached_page
 from genes.config import SCORE_COLUMNS
 from genes.extensions import gene_list_filters
 from genes.filters import DEFAULT_SORT, GeneScoreFilterSet
-from genes.models import SourceKey, Tier
+from genes.models import Tier
 from genes.selectors import gene_score_list, gene_search_explain
+from genes.sources import source_choices, source_label
 
 PAGE_SIZES = (25, 50, 100, 200)
 DEFAULT_PAGE_SIZE = 50
@@ -30,7 +31,6 @@ MULTI_VALUED = ("tier", "source")
 EXPORT_FORMATS = ("csv", "tsv", "json")
 # Per-source score columns on GeneScore: a non-null score means the source lists the gene.
 SOURCE_SCORE_FIELDS = {str(key): f"{column}_score" for key, column in SCORE_COLUMNS}
-SOURCE_LABELS = {key.value: key.label for key in SourceKey}
 ASCENDING_FIRST = ("approved_symbol", "hgnc_id")
 COLUMNS = (
     ("approved_symbol", "Symbol", ""),
@@ -132,7 +132,7 @@ def _rows(page_scores: list) -> list[dict]:
                 "high_evidence": gene_score.high_evidence,
                 "source_count": gene_score.source_count,
                 "sources": [
-                    SOURCE_LABELS[key]
+                    source_label(key)
                     for key, field_name in SOURCE_SCORE_FIELDS.items()
                     if getattr(gene_score, field_name) is not None
                 ],
@@ -221,8 +221,8 @@ def gene_list(request: HttpRequest) -> HttpResponse:
             (tier.value, tier.label, tier.value in data.get("tier", "").split(",")) for tier in Tier
         ],
         "sources": [
-            (key.value, key.label, key.value in data.get("source", "").split(","))
-            for key in SourceKey
+            (key, label, key in data.get("source", "").split(","))
+            for key, label in source_choices()
         ],
         "exports": export_links(data),
         "extra_filters": [

@@ -16,6 +16,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 
+from genes.sources import source_descriptors
+
 MAX_TABLE_ROWS = 500
 IDENTIFIER_LINKS = (
     (re.compile(r"^HP:\d{7}$"), "https://hpo.jax.org/browse/term/{}"),
@@ -40,7 +42,6 @@ HIDDEN_KEYS = {
 }
 COLLAPSE_AFTER = 30
 # PanelApp listings carry a region and a panel id; the panel's page is on that region's site.
-PANELAPP_SITES = {"UK": "https://panelapp.genomicsengland.co.uk", "AU": "https://panelapp-aus.org"}
 
 
 @dataclass
@@ -106,9 +107,18 @@ def display_value(key: str, value: Any) -> SafeString:
     return format_html("{}", text)
 
 
-def _with_panel_link(record: dict) -> dict:
+def _panel_sites() -> dict[str, str]:
+    """Region → web site, as the sources declare them (PanelApp UK and Australia)."""
+    return {
+        region.upper(): site
+        for source in source_descriptors()
+        for region, site in source.sites.items()
+    }
+
+
+def _with_panel_link(record: dict, sites: dict[str, str]) -> dict:
     """A PanelApp listing's panel name links to the panel on its region's site."""
-    site = PANELAPP_SITES.get(str(record.get("region", "")).upper())
+    site = sites.get(str(record.get("region", "")).upper())
     if site and record.get("panel_id") and record.get("panel_name"):
         url = f"{site}/panels/{record['panel_id']}/"
         link = format_html('<a href="{}" rel="noopener">{}</a>', url, record["panel_name"])
@@ -117,7 +127,8 @@ def _with_panel_link(record: dict) -> dict:
 
 
 def _table(key: str, records: list[dict]) -> Block:
-    records = [_with_panel_link(record) for record in records]
+    sites = _panel_sites()
+    records = [_with_panel_link(record, sites) for record in records]
     columns: list[str] = []
     for record in records:
         columns.extend(name for name in record if name not in columns and name not in HIDDEN_KEYS)

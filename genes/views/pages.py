@@ -9,7 +9,8 @@ from django.shortcuts import render
 
 from common.caching import cached_page
 from genes.config import COUNT_SOURCES, SCORE_COLUMNS, scoring_config
-from genes.models import SourceKey, Tier
+from genes.models import Tier
+from genes.sources import source_label
 from genes.statistics import distributions, source_overlaps, summary
 from genes.views.charts import Bar, columns, horizontal_bars, upset
 
@@ -59,11 +60,11 @@ def _distribution_context() -> dict[str, Any]:
         per_source.append(
             {
                 "key": key,
-                "label": SourceKey(key).label,
+                "label": source_label(key),
                 "bins": bins,
                 "chart": columns(
                     [Bar(str(row["value"]), row["genes"]) for row in bins],
-                    title=f"{SourceKey(key).label}: genes per count",
+                    title=f"{source_label(key)}: genes per count",
                     x_label="count",
                 ),
             }
@@ -71,11 +72,11 @@ def _distribution_context() -> dict[str, Any]:
     classifications = [
         {
             "key": key,
-            "label": SourceKey(key).label,
+            "label": source_label(key),
             "rows": rows,
             "chart": horizontal_bars(
                 [Bar(row["classification"] or "(none)", row["genes"]) for row in rows],
-                title=f"{SourceKey(key).label}: genes per strongest classification",
+                title=f"{source_label(key)}: genes per strongest classification",
             ),
         }
         for key, rows in data["classifications"].items()
@@ -126,7 +127,7 @@ def about_context() -> dict[str, Any]:
         "fallback_tier": tier_labels[config.fallback_tier],
         "count_sources": [
             {
-                "label": SourceKey(source.key).label,
+                "label": source_label(source.key),
                 "score_count": source.score_count_label,
                 "classic_count": source.classic_count_label,
                 "threshold": config.classic_thresholds.get(str(source.key)),
@@ -135,7 +136,7 @@ def about_context() -> dict[str, Any]:
             for source in COUNT_SOURCES
         ],
         "weights": [
-            (SourceKey(key).label, sorted(weights.items(), key=lambda item: -item[1]))
+            (source_label(key), sorted(weights.items(), key=lambda item: -item[1]))
             for key, weights in config.classification_weights.items()
         ],
         "source_total": len(SCORE_COLUMNS),

@@ -20,8 +20,9 @@ from genes.api.serializers import (
     GeneListAttributesSerializer,
     gene_detail_resource,
 )
-from genes.models import Gene, SourceKey, Tier
+from genes.models import Gene, Tier
 from genes.scoring import score_explanations
+from genes.sources import source_keys
 from mcp_server.evidence_links import evidence_links
 from mcp_server.output import Answer, ToolError
 
@@ -39,9 +40,10 @@ GeneIdentifier = Annotated[
         ),
     ),
 ]
-# Built from the models' choices so the JSON Schema enums never drift from them.
+# Built from the models' choices and the source registry (filled when the apps are ready, before
+# the tools are imported) so the JSON Schema enums never drift from them.
 TierName = Literal[tuple(Tier.values)]  # type: ignore[valid-type]
-SourceName = Literal[tuple(SourceKey.values)]  # type: ignore[valid-type]
+SourceName = Literal[tuple(source_keys())]  # type: ignore[valid-type]
 Score = Annotated[float, Field(ge=0, le=100)]
 EvidenceCount = Annotated[int, Field(ge=0, le=5)]
 
@@ -231,7 +233,7 @@ def get_gene_evidence(identifier: GeneIdentifier) -> Answer:
     labels = ", ".join(row["source_label"] for row in data) or "no source"
     summary = (
         f"{_matched_note(identifier, gene, matched_by)}{gene.symbol} has evidence from "
-        f"{len(data)} of {len(SourceKey)} sources: {labels}."
+        f"{len(data)} of {len(source_keys())} sources: {labels}."
     )
     meta = {"gene": gene.symbol, "hgnc_id": gene.hgnc_curie, "count": len(data)}
     return Answer(summary, data, meta)

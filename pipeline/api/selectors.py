@@ -10,10 +10,11 @@ from typing import Any
 
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 
-from genes.models import Evidence, SourceKey
+from genes.models import Evidence
+from genes.sources import source_label
 from pipeline.models import RunStatus, SourceRun
 from pipeline.sources.config import source_config
-from pipeline.sources.registry import UPLOAD_SOURCES
+from pipeline.sources.registry import is_upload_source, source_keys
 
 RUN_HISTORY_LENGTH = 20
 # Fetcher plumbing, not what the source selects; left out of the public description.
@@ -62,7 +63,7 @@ def _public_config(key: str) -> dict[str, Any]:
 
 def source_summary_list(keys: list[str] | None = None) -> list[SourceSummary]:
     """Every source (or the given ones) with evidence totals and last successful run."""
-    wanted = keys or [source.value for source in SourceKey]
+    wanted = keys or source_keys()
     totals = _evidence_totals(wanted)
     last_runs = _last_successful_runs(wanted)
     summaries = []
@@ -71,8 +72,8 @@ def source_summary_list(keys: list[str] | None = None) -> list[SourceSummary]:
         summaries.append(
             SourceSummary(
                 key=key,
-                label=SourceKey(key).label,
-                kind="upload" if key in UPLOAD_SOURCES else "download",
+                label=source_label(key),
+                kind="upload" if is_upload_source(key) else "download",
                 gene_count=total.get("genes", 0),
                 evidence_count=total.get("rows", 0),
                 last_successful_run=last_runs.get(key),
@@ -88,7 +89,7 @@ def source_runs(key: str) -> QuerySet[SourceRun]:
 
 def source_summary_get(key: str) -> SourceSummary | None:
     """One source with its recent run history; None for an unknown key."""
-    if key not in SourceKey.values:
+    if key not in source_keys():
         return None
     summary = source_summary_list([key])[0]
     summary.runs = list(source_runs(key)[:RUN_HISTORY_LENGTH])

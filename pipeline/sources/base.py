@@ -1,6 +1,8 @@
 """The small base every evidence source stands on.
 
-A source class declares its key, label and default configuration and turns the provider's data
+A source class declares what the database knows of it — key, label, description, display order,
+refresh period, default configuration — registers itself (`pipeline.sources.registry.register`)
+and turns the provider's data
 into `SourceRecord`s (`fetch` for live/replayed URLs, `parse_file` for a local file). It also
 says how the records of one gene become one `Evidence` row (`summarise`). Everything else —
 normalising symbols, staging what cannot be mapped, writing evidence in one transaction, the
@@ -10,14 +12,13 @@ run record and progress — belongs to the run service (`pipeline.services`), no
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
 from common.fetching import Fetcher, FetchError, FetchMode, RetryPolicy
-from genes.models import SourceKey
-from pipeline.sources.config import source_config
+from pipeline.sources.config import config_resolve
 
 
 class SourceFormatError(Exception):
@@ -68,8 +69,19 @@ def _no_checkpoint(state: dict[str, Any]) -> None:
 
 
 class EvidenceSource(ABC):
-    key: ClassVar[SourceKey]
+    # The key is used in URLs, commands, exports and the `source` columns; never rename it.
+    key: ClassVar[str]
     label: ClassVar[str]
+    # One or two sentences for the public sources page: what the source contributes.
+    description: ClassVar[str] = ""
+    # Position in lists, pages and exports (lower first).
+    order: ClassVar[int] = 100
+    # "daily", "weekly" or "monthly" for a periodic refresh; None for no schedule.
+    refresh: ClassVar[str | None] = None
+    # Curators upload the data (merge/replace/undo) instead of the pipeline fetching it.
+    uploaded: ClassVar[bool] = False
+    # Region → the provider's web site, for links from evidence to its pages.
+    sites: ClassVar[Mapping[str, str]] = {}
     default_config: ClassVar[dict[str, Any]] = {}
 
     def __init__(
@@ -80,9 +92,8 @@ class EvidenceSource(ABC):
         progress: ProgressCallback | None = None,
     ) -> None:
         self.fetcher = fetcher
-        # Defaults of the class, then pipeline/sources/config.py (with SOURCE_OVERRIDES), then
-        # whatever the caller passes explicitly.
-        self.config = {**self.default_config, **source_config(self.key), **(config or {})}
+        # Defaults of the class merged with SOURCE_OVERRIDES, then what the caller passes.
+        self.config = {**config_resolve(self.key, self.default_config), **(config or {})}
         self.progress = progress or _no_progress
         # A crawl that can resume reads `resume_state` (saved by an earlier failed run) and
         # hands its own state to `checkpoint` now and then; the run service wires both.

@@ -10,19 +10,18 @@ evidence is its strongest classification.
 from __future__ import annotations
 
 import re
-from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
-from common.fetching import FetchError
-from genes.models import SourceKey
-from pipeline.sources.base import (
-    EvidenceSource,
-    EvidenceSummary,
-    ParsedSource,
-    SourceFormatError,
-    SourceRecord,
+from pipeline.sources.base import EvidenceSummary, ParsedSource, SourceFormatError, SourceRecord
+from pipeline.sources.config import KIDNEY_KEYWORDS, KIDNEY_KEYWORDS_EXCLUDE
+from pipeline.sources.registry import register
+from pipeline.sources.tabular import (
+    TabularSource,
+    column_index,
+    iter_raw_rows,
+    text_matches_any,
+    unique_records,
 )
-from pipeline.sources.tabular import column_index, iter_raw_rows, text_matches_any
 
 HEADER_FIRST_CELL = "GENE SYMBOL"
 COLUMNS = {
@@ -46,20 +45,29 @@ def _header_key(cell: str) -> str:
     return " ".join(cell.split()).upper()
 
 
-class ClinGenSource(EvidenceSource):
-    key = SourceKey.CLINGEN
-    label = "ClinGen gene-disease validity"
-
-    def fetch(self) -> ParsedSource:
-        url = self.config["url"]
-        try:
-            content = self.require_fetcher().get_bytes(url)
-        except FetchError as error:
-            raise SourceFormatError(str(error)) from error
-        return self.parse_bytes(content, name=url)
-
-    def parse_file(self, path: Path) -> ParsedSource:
-        return self.parse_bytes(Path(path).read_bytes(), name=str(path))
+@register
+class ClinGenSource(TabularSource):
+    key = "clingen"
+    label = "ClinGen"
+    description = (
+        "ClinGen gene–disease validity curations by the kidney expert panels, classified from "
+        "Definitive to Refuted, with the online report of each curation."
+    )
+    order = 20
+    refresh = "weekly"
+    default_config: ClassVar[dict[str, Any]] = {
+        "url": "https://search.clinicalgenome.org/kb/gene-validity/download",
+        "kidney_gceps": [
+            "Kidney Cystic and Ciliopathy Disorders",
+            "Glomerulopathy",
+            "Tubulopathy",
+            "Complement-Mediated Kidney Diseases",
+            "Congenital Anomalies of the Kidney and Urinary Tract",
+        ],
+        "kidney_keywords": KIDNEY_KEYWORDS,
+        "kidney_keywords_exclude": KIDNEY_KEYWORDS_EXCLUDE,
+        "rate_limits": {"search.clinicalgenome.org": 2.0},
+    }
 
     def parse_bytes(self, content: bytes, *, name: str) -> ParsedSource:
         """Every kidney curation in the file, and the file's "FILE CREATED" date as version."""
@@ -99,11 +107,7 @@ class ClinGenSource(EvidenceSource):
     def _is_kidney(self, values: dict[str, str]) -> bool:
         if text_matches_any(values["gcep"], self.config["kidney_gceps"]):
             return True
-        return text_matches_any(
-            values["disease"],
-            self.config["kidney_keywords"],
-            self.config.get("kidney_keywords_exclude", ()),
-        )
+        return self.mentions_kidney(values["disease"])
 
     @staticmethod
     def _record(values: dict[str, str], line: int) -> SourceRecord:
@@ -132,9 +136,9 @@ class ClinGenSource(EvidenceSource):
         """All curations of the gene; the best classification is the MAX weight, never the first."""
         from genes.config import best_classification
 
-        curations = _unique_by(records, "assertion_id")
+        curations = unique_records(records, "assertion_id")
         curations.sort(key=lambda c: (c.get("date", ""), c.get("assertion_id", "")), reverse=True)
-        best = best_classification(SourceKey.CLINGEN, [c.get("classification") for c in curations])
+        best = best_classification(cls.key, [c.get("classification") for c in curations])
         label, weight = best if best else ("", None)
         details = {
             "curations": curations,
@@ -143,12 +147,3 @@ class ClinGenSource(EvidenceSource):
             "best_classification": label,
         }
         return EvidenceSummary(details=details, classification=label, classification_weight=weight)
-
-
-def _unique_by(records: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
-    """Records de-duplicated on their stable key (a gene mapped twice must not count twice)."""
-    seen: dict[str, dict[str, Any]] = {}
-    for record in records:
-        clean = {k: v for k, v in record.items() if k != "line"}
-        seen.setdefault(str(clean.get(key) or len(seen)), clean)
-    return list(seen.values())

@@ -1,9 +1,10 @@
-"""Configuration of every evidence source, in one place.
+"""How a source's configuration is resolved, and the defaults several sources share.
 
-Each source reads its own section through `source_config(key)`; `settings.SOURCE_OVERRIDES`
+Each source declares its defaults on its class (`default_config`) and reads the effective
+configuration as `self.config` (others use `source_config(key)`); `settings.SOURCE_OVERRIDES`
 (a dict, also settable as JSON in the environment) overrides individual keys per source, e.g.
 `SOURCE_OVERRIDES={"pubtator": {"max_pages": 50}}`. Dictionaries are merged key by key, lists
-and scalars are replaced. Every key listed here is read by the source or by the run service.
+and scalars are replaced.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import copy
 from typing import Any
 
 from django.conf import settings
+
+from genes.sources import source_descriptor
 
 # Disease-text keywords shared by ClinGen (disease label) and GenCC (disease title); matched
 # case-insensitively as substrings.
@@ -67,61 +70,6 @@ HTTP_DEFAULTS: dict[str, Any] = {
 # until a curator confirms it.
 SHRINK_GUARD_DEFAULTS: dict[str, Any] = {"max_drop_percent": 20, "min_genes": 10}
 
-SOURCE_DEFAULTS: dict[str, dict[str, Any]] = {
-    "panelapp": {
-        "instances": [
-            {"region": "UK", "base_url": "https://panelapp.genomicsengland.co.uk/api/v1"},
-            {"region": "AU", "base_url": "https://panelapp-aus.org/api/v1"},
-        ],
-        # A panel is a kidney panel when its name contains one of `panel_name_include` and
-        # none of `panel_name_exclude` (case-insensitive).
-        "panel_name_include": ["kidney", "renal", "nephro"],
-        "panel_name_exclude": ["adrenal"],
-        # Green = 3, Amber = 2; listings at or above this count as supporting.
-        "supporting_confidence": 2,
-        "max_list_pages": 100,
-        "rate_limits": {"panelapp.genomicsengland.co.uk": 5.0, "panelapp-aus.org": 5.0},
-    },
-    "clingen": {
-        "url": "https://search.clinicalgenome.org/kb/gene-validity/download",
-        "kidney_gceps": [
-            "Kidney Cystic and Ciliopathy Disorders",
-            "Glomerulopathy",
-            "Tubulopathy",
-            "Complement-Mediated Kidney Diseases",
-            "Congenital Anomalies of the Kidney and Urinary Tract",
-        ],
-        "kidney_keywords": KIDNEY_KEYWORDS,
-        "kidney_keywords_exclude": KIDNEY_KEYWORDS_EXCLUDE,
-        "rate_limits": {"search.clinicalgenome.org": 2.0},
-    },
-    "gencc": {
-        "url": "https://search.thegencc.org/download/action/submissions-export-tsv",
-        "kidney_keywords": KIDNEY_KEYWORDS,
-        "kidney_keywords_exclude": KIDNEY_KEYWORDS_EXCLUDE,
-        "rate_limits": {"search.thegencc.org": 1.0},
-    },
-    "hpo": {
-        "obo_url": "http://purl.obolibrary.org/obo/hp.obo",
-        "genes_to_phenotype_url": "http://purl.obolibrary.org/obo/hp/hpoa/genes_to_phenotype.txt",
-        "root_term": "HP:0010935",
-        "rate_limits": {"purl.obolibrary.org": 2.0},
-    },
-    "pubtator": {
-        "search_url": "https://www.ncbi.nlm.nih.gov/research/pubtator3-api/search/",
-        "query": (
-            '("kidney disease" OR "renal disease") AND (gene OR syndrome) AND (variant OR mutation)'
-        ),
-        # None = crawl every page the API reports; an integer caps the crawl.
-        "max_pages": None,
-        # Save crawl state every this many pages so a failed crawl resumes from there.
-        "checkpoint_every": 25,
-        "rate_limits": {"www.ncbi.nlm.nih.gov": 3.0},
-    },
-    "literature": {"min_publications": 2},
-    "diagnostic-panels": {"min_panels": 2},
-}
-
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     merged = copy.deepcopy(base)
@@ -133,9 +81,14 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def source_config(key: str) -> dict[str, Any]:
-    """The effective configuration of one source: defaults merged with SOURCE_OVERRIDES."""
+def config_resolve(key: str, defaults: dict[str, Any]) -> dict[str, Any]:
+    """A source's declared defaults (and the shared HTTP defaults) merged with SOURCE_OVERRIDES."""
     overrides = getattr(settings, "SOURCE_OVERRIDES", {}) or {}
-    base = {"http": HTTP_DEFAULTS, "shrink_guard": SHRINK_GUARD_DEFAULTS}
-    base.update(SOURCE_DEFAULTS.get(key, {}))
+    base = {"http": HTTP_DEFAULTS, "shrink_guard": SHRINK_GUARD_DEFAULTS, **defaults}
     return _merge(base, overrides.get(key, {}))
+
+
+def source_config(key: str) -> dict[str, Any]:
+    """The effective configuration of a registered source (its class's `default_config`)."""
+    descriptor = source_descriptor(key)
+    return config_resolve(key, getattr(descriptor, "default_config", {}))

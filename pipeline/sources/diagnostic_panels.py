@@ -9,16 +9,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from genes.models import SourceKey
 from pipeline.sources.base import EvidenceSummary
+from pipeline.sources.registry import register
 from pipeline.sources.tabular import Row
 from pipeline.sources.uploaded import UploadedListSource
 
 
+@register
 class DiagnosticPanelsSource(UploadedListSource):
-    key = SourceKey.DIAGNOSTIC_PANELS
+    key = "diagnostic-panels"
     label = "Diagnostic panels"
+    description = "Commercial diagnostic kidney gene panels, uploaded by curators."
+    order = 70
     REQUIRED = ("provider", "panel", "gene_symbol")
+    group_field, item_field = "provider", "panel"
 
     @classmethod
     def row_data(cls, row: Row, problems: list[str]) -> dict[str, Any]:

@@ -9,19 +9,12 @@ run's version is the latest `submitted_run_date` in the file.
 from __future__ import annotations
 
 import re
-from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
-from common.fetching import FetchError
-from genes.models import SourceKey
-from pipeline.sources.base import (
-    EvidenceSource,
-    EvidenceSummary,
-    ParsedSource,
-    SourceFormatError,
-    SourceRecord,
-)
-from pipeline.sources.tabular import Row, read_table, text_matches_any
+from pipeline.sources.base import EvidenceSummary, ParsedSource, SourceFormatError, SourceRecord
+from pipeline.sources.config import KIDNEY_KEYWORDS, KIDNEY_KEYWORDS_EXCLUDE
+from pipeline.sources.registry import register
+from pipeline.sources.tabular import Row, TabularSource, read_table, unique_records
 
 REQUIRED_COLUMNS = (
     "gene_curie",
@@ -63,20 +56,22 @@ def layout_of(header: list[str], name: str) -> str:
     )
 
 
-class GenCCSource(EvidenceSource):
-    key = SourceKey.GENCC
-    label = "GenCC submissions"
-
-    def fetch(self) -> ParsedSource:
-        url = self.config["url"]
-        try:
-            content = self.require_fetcher().get_bytes(url)
-        except FetchError as error:
-            raise SourceFormatError(str(error)) from error
-        return self.parse_bytes(content, name=url)
-
-    def parse_file(self, path: Path) -> ParsedSource:
-        return self.parse_bytes(Path(path).read_bytes(), name=str(path))
+@register
+class GenCCSource(TabularSource):
+    key = "gencc"
+    label = "GenCC"
+    description = (
+        "Gene–disease submissions to the Gene Curation Coalition from many submitters, filtered "
+        "to kidney diseases, with their classifications and dates."
+    )
+    order = 30
+    refresh = "weekly"
+    default_config: ClassVar[dict[str, Any]] = {
+        "url": "https://search.thegencc.org/download/action/submissions-export-tsv",
+        "kidney_keywords": KIDNEY_KEYWORDS,
+        "kidney_keywords_exclude": KIDNEY_KEYWORDS_EXCLUDE,
+        "rate_limits": {"search.thegencc.org": 1.0},
+    }
 
     def parse_bytes(self, content: bytes, *, name: str) -> ParsedSource:
         header, rows = read_table(name, content, required=REQUIRED_COLUMNS)
@@ -93,9 +88,7 @@ class GenCCSource(EvidenceSource):
 
     def _is_kidney(self, row: Row) -> bool:
         text = " | ".join(row.get(column) for column in DISEASE_TEXT_COLUMNS)
-        return text_matches_any(
-            text, self.config["kidney_keywords"], self.config.get("kidney_keywords_exclude", ())
-        )
+        return self.mentions_kidney(text)
 
     @staticmethod
     def _record(row: Row, id_column: str) -> SourceRecord:
@@ -129,11 +122,11 @@ class GenCCSource(EvidenceSource):
         """All submissions of the gene; the best classification is the MAX weight."""
         from genes.config import best_classification
 
-        submissions = _unique_submissions(records)
+        submissions = unique_records(records, "submission_id", "version_number")
         submissions.sort(
             key=lambda s: (s.get("date", ""), s.get("submission_id", "")), reverse=True
         )
-        best = best_classification(SourceKey.GENCC, [s.get("classification") for s in submissions])
+        best = best_classification(cls.key, [s.get("classification") for s in submissions])
         label, weight = best if best else ("", None)
         pmids = sorted({pmid for s in submissions for pmid in s.get("pmids", [])}, key=int)
         details = {
@@ -144,12 +137,3 @@ class GenCCSource(EvidenceSource):
             "best_classification": label,
         }
         return EvidenceSummary(details=details, classification=label, classification_weight=weight)
-
-
-def _unique_submissions(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    seen: dict[tuple[str, str], dict[str, Any]] = {}
-    for record in records:
-        clean = {k: v for k, v in record.items() if k != "line"}
-        key = (str(clean.get("submission_id") or len(seen)), str(clean.get("version_number", "")))
-        seen.setdefault(key, clean)
-    return list(seen.values())

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from common.fetching import FetchError
 from common.obo import OboFormatError, Ontology, parse_obo
-from genes.models import SourceKey
 from pipeline.sources.base import (
     EvidenceSource,
     EvidenceSummary,
@@ -23,6 +22,7 @@ from pipeline.sources.base import (
     SourceFormatError,
     SourceRecord,
 )
+from pipeline.sources.registry import register
 from pipeline.sources.tabular import decode_text
 
 ONTOLOGY_FILE = "hp.obo"
@@ -73,9 +73,22 @@ def annotation_columns(first_line: str, name: str) -> tuple[dict[str, int], str]
     return index, layout
 
 
+@register
 class HPOSource(EvidenceSource):
-    key = SourceKey.HPO
-    label = "HPO gene annotations"
+    key = "hpo"
+    label = "HPO"
+    description = (
+        "Genes annotated with the Human Phenotype Ontology term Abnormality of the kidney "
+        "(HP:0010935) or any of its descendants, with the terms and diseases."
+    )
+    order = 40
+    refresh = "monthly"
+    default_config: ClassVar[dict[str, Any]] = {
+        "obo_url": "http://purl.obolibrary.org/obo/hp.obo",
+        "genes_to_phenotype_url": "http://purl.obolibrary.org/obo/hp/hpoa/genes_to_phenotype.txt",
+        "root_term": "HP:0010935",
+        "rate_limits": {"purl.obolibrary.org": 2.0},
+    }
 
     def fetch(self) -> ParsedSource:
         fetcher = self.require_fetcher()

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from genes.models import SourceKey
 from pipeline.sources.base import EvidenceSummary
+from pipeline.sources.registry import register
 from pipeline.sources.tabular import Row
 from pipeline.sources.uploaded import UploadedListSource
 
@@ -26,10 +26,14 @@ def parse_pmid(raw: str) -> str | None:
     return str(int(match.group(1)))
 
 
+@register
 class LiteratureSource(UploadedListSource):
-    key = SourceKey.LITERATURE
-    label = "Literature (curated publications)"
+    key = "literature"
+    label = "Literature"
+    description = "Curated publications listing kidney genes, uploaded by curators."
+    order = 60
     REQUIRED = ("pmid", "gene_symbol")
+    group_field = item_field = "pmid"
 
     @classmethod
     def row_data(cls, row: Row, problems: list[str]) -> dict[str, Any]:

@@ -9,9 +9,9 @@ phenotypes, evidence, publications and the panel id/name/version/region.
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
-from genes.models import SourceKey
 from pipeline.sources.base import (
     EvidenceSource,
     EvidenceSummary,
@@ -22,6 +22,7 @@ from pipeline.sources.base import (
     paginate_next,
 )
 from pipeline.sources.config import source_config
+from pipeline.sources.registry import register
 
 OMIM_PATTERN = re.compile(r"(?:OMIM:|MIM#?\s*)?\b(\d{6})\b")
 RATINGS = {3: "green", 2: "amber", 1: "red", 0: "red"}
@@ -70,9 +71,34 @@ def _string_list(value: Any) -> list[str]:
     return [str(item) for item in value if item not in (None, "")]
 
 
+@register
 class PanelAppSource(EvidenceSource):
-    key = SourceKey.PANELAPP
+    key = "panelapp"
     label = "PanelApp"
+    description = (
+        "Expert-reviewed gene panels from Genomics England (UK) and PanelApp Australia. Genes "
+        "rated Green or Amber on kidney panels support a gene; every panel listing is kept with "
+        "its region, version and confidence."
+    )
+    order = 10
+    refresh = "weekly"
+    sites: ClassVar[Mapping[str, str]] = {
+        "UK": "https://panelapp.genomicsengland.co.uk",
+        "AU": "https://panelapp-aus.org",
+    }
+    default_config: ClassVar[dict[str, Any]] = {
+        "instances": [
+            {"region": region, "base_url": f"{site}/api/v1"} for region, site in sites.items()
+        ],
+        # A panel is a kidney panel when its name contains one of `panel_name_include` and
+        # none of `panel_name_exclude` (case-insensitive).
+        "panel_name_include": ["kidney", "renal", "nephro"],
+        "panel_name_exclude": ["adrenal"],
+        # Green = 3, Amber = 2; listings at or above this count as supporting.
+        "supporting_confidence": 2,
+        "max_list_pages": 100,
+        "rate_limits": {"panelapp.genomicsengland.co.uk": 5.0, "panelapp-aus.org": 5.0},
+    }
 
     def fetch(self) -> ParsedSource:
         config = self.config

@@ -9,11 +9,10 @@ NCBI id. A crawl saves its state every few pages, so a failed crawl resumes wher
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import quote, urlencode
 
 from common.fetching import FetchMode
-from genes.models import SourceKey
 from pipeline.sources.base import (
     EvidenceSource,
     EvidenceSummary,
@@ -22,6 +21,7 @@ from pipeline.sources.base import (
     SourceRecord,
     json_object,
 )
+from pipeline.sources.registry import register
 
 GENE_MENTION = re.compile(r"@GENE_(\S+)\s+@GENE_(\d+(?:;\d+)*)\s+@@@(.*?)@@@", re.DOTALL)
 TAG = re.compile(r"</?m>")
@@ -48,9 +48,27 @@ def mentions_from_result(result: dict[str, Any], where: str) -> list[Mention]:
     return list(found)
 
 
+@register
 class PubTatorSource(EvidenceSource):
-    key = SourceKey.PUBTATOR
+    key = "pubtator"
     label = "PubTator"
+    description = (
+        "Text-mined gene mentions from PubTator in PubMed articles about kidney disease, "
+        "with the PMIDs."
+    )
+    order = 50
+    refresh = "monthly"
+    default_config: ClassVar[dict[str, Any]] = {
+        "search_url": "https://www.ncbi.nlm.nih.gov/research/pubtator3-api/search/",
+        "query": (
+            '("kidney disease" OR "renal disease") AND (gene OR syndrome) AND (variant OR mutation)'
+        ),
+        # None = crawl every page the API reports; an integer caps the crawl.
+        "max_pages": None,
+        # Save crawl state every this many pages so a failed crawl resumes from there.
+        "checkpoint_every": 25,
+        "rate_limits": {"www.ncbi.nlm.nih.gov": 3.0},
+    }
 
     def page_url(self, page: int) -> str:
         query = urlencode({"text": self.config["query"], "page": page}, quote_via=quote)

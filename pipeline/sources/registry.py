@@ -1,56 +1,87 @@
-"""Source key → source class.
+"""Source registration and lookup.
 
-Modules are imported by dotted path on first use, so a source module that is missing or broken
-only affects that source. The class is the `EvidenceSource` subclass in the module whose `key`
-matches, so the registry does not depend on class names.
+A source is one module in this package with one `EvidenceSource` subclass decorated with
+`@register`; the class declares everything else (key, label, description, refresh period,
+default configuration). `PipelineConfig.ready()` imports every module of the package, so a new
+module is found without editing a list; a module that fails to import is logged and only that
+source is missing. The entries live in `genes.sources`, where the lower layers read them.
 """
 
 from __future__ import annotations
 
 import importlib
 import inspect
+import logging
+import pkgutil
 
-from genes.models import SourceKey
+from django.conf import settings
+
+from genes.sources import source_descriptor, source_descriptors, source_register
 from pipeline.sources.base import EvidenceSource
 
-SOURCE_MODULES: dict[str, str] = {
-    SourceKey.PANELAPP: "pipeline.sources.panelapp",
-    SourceKey.CLINGEN: "pipeline.sources.clingen",
-    SourceKey.GENCC: "pipeline.sources.gencc",
-    SourceKey.HPO: "pipeline.sources.hpo",
-    SourceKey.PUBTATOR: "pipeline.sources.pubtator",
-    SourceKey.LITERATURE: "pipeline.sources.literature",
-    SourceKey.DIAGNOSTIC_PANELS: "pipeline.sources.diagnostic_panels",
-}
+logger = logging.getLogger(__name__)
 
-# Sources whose data arrives as curator uploads (merge/replace/undo), not as a download.
-UPLOAD_SOURCES: frozenset[str] = frozenset({SourceKey.LITERATURE, SourceKey.DIAGNOSTIC_PANELS})
+REFRESH_PERIODS = ("daily", "weekly", "monthly")
 
 
-class UnknownSourceError(LookupError):
-    """The key names no source, or its module cannot be imported."""
+class UnknownSourceError(ValueError):
+    """The key names no registered source."""
+
+
+def register(cls: type[EvidenceSource]) -> type[EvidenceSource]:
+    """Class decorator: make `cls` a source of the database."""
+    if not (inspect.isclass(cls) and issubclass(cls, EvidenceSource)) or inspect.isabstract(cls):
+        raise TypeError(f"{cls!r} is not a concrete EvidenceSource")
+    if cls.refresh is not None and cls.refresh not in REFRESH_PERIODS:
+        raise ValueError(f"{cls.key}: refresh {cls.refresh!r} is not one of {REFRESH_PERIODS}")
+    return source_register(cls)
+
+
+def sources_autodiscover() -> None:
+    """Import every module of this package, so their `@register` decorators run."""
+    package = importlib.import_module("pipeline.sources")
+    for module in pkgutil.iter_modules(package.__path__, prefix="pipeline.sources."):
+        try:
+            importlib.import_module(module.name)
+        except ImportError:
+            logger.exception("source module %s cannot be imported; its source is missing", module)
+
+
+def source_classes() -> list[type[EvidenceSource]]:
+    """Every registered source class in display order."""
+    return [cls for cls in source_descriptors() if issubclass(cls, EvidenceSource)]
 
 
 def source_keys() -> list[str]:
-    return list(SOURCE_MODULES)
+    return [cls.key for cls in source_classes()]
 
 
 def source_class(key: str) -> type[EvidenceSource]:
-    """The source class for `key`; raises UnknownSourceError with the reason."""
-    module_path = SOURCE_MODULES.get(key)
-    if module_path is None:
+    """The source class for `key`; raises UnknownSourceError naming the known keys."""
+    cls = source_descriptor(key)
+    if cls is None or not issubclass(cls, EvidenceSource):
         raise UnknownSourceError(
-            f"unknown source {key!r}; choose one of: {', '.join(SOURCE_MODULES)}"
+            f"unknown source {key!r}; choose one of: {', '.join(source_keys())}"
         )
-    try:
-        module = importlib.import_module(module_path)
-    except ImportError as error:
-        raise UnknownSourceError(f"source {key!r} is not available ({error})") from error
-    for _, member in inspect.getmembers(module, inspect.isclass):
-        if (
-            issubclass(member, EvidenceSource)
-            and not inspect.isabstract(member)
-            and getattr(member, "key", None) == key
-        ):
-            return member
-    raise UnknownSourceError(f"{module_path} defines no EvidenceSource with key {key!r}")
+    return cls
+
+
+def upload_source_keys() -> list[str]:
+    """Sources whose data arrives as curator uploads (merge/replace/undo), not as a download."""
+    return [cls.key for cls in source_classes() if cls.uploaded]
+
+
+def is_upload_source(key: str) -> bool:
+    cls = source_descriptor(key)
+    return cls is not None and issubclass(cls, EvidenceSource) and cls.uploaded
+
+
+def refresh_schedule() -> dict[str, str]:
+    """Source key → refresh period of every periodically refreshed source.
+
+    The setting PIPELINE_REFRESH (a dict of the same shape) replaces the declared periods.
+    """
+    override = getattr(settings, "PIPELINE_REFRESH", None)
+    if override is not None:
+        return dict(override)
+    return {cls.key: cls.refresh for cls in source_classes() if cls.refresh}

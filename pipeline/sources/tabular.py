@@ -3,7 +3,8 @@
 Every source maps columns by header name, so this module hands back rows as dicts keyed by the
 (normalised) header, with the file line number of each row. Problems — HTML instead of data, the
 wrong encoding, the wrong delimiter, a truncated file, missing columns — raise
-`SourceFormatError` naming the file, the line and what is wrong.
+`SourceFormatError` naming the file, the line and what is wrong. `TabularSource` is the base of
+the sources whose provider offers one downloadable table (ClinGen, GenCC).
 """
 
 from __future__ import annotations
@@ -12,11 +13,15 @@ import csv
 import io
 import re
 import zipfile
+from abc import abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
-from pipeline.sources.base import SourceFormatError
+from common.fetching import FetchError
+from pipeline.sources.base import EvidenceSource, ParsedSource, SourceFormatError
 
 XLSX_MAGIC = b"PK\x03\x04"
 MAX_XLSX_UNCOMPRESSED = 512 * 1024 * 1024
@@ -253,3 +258,46 @@ def raise_row_errors(name: str, errors: list[str], limit: int = 50) -> None:
     shown = errors[:limit]
     more = f"\n… and {len(errors) - limit} more" if len(errors) > limit else ""
     raise SourceFormatError(f"{name}: {len(errors)} row error(s):\n" + "\n".join(shown) + more)
+
+
+def unique_records(records: list[dict[str, Any]], *id_fields: str) -> list[dict[str, Any]]:
+    """Records de-duplicated on their stable id, without the file line they came from.
+
+    A gene mapped twice (an HGNC id and a staged symbol) must not count one curation twice. A
+    record without its first id field is kept as its own entry.
+    """
+    first, *rest = id_fields
+    seen: dict[tuple[str, ...], dict[str, Any]] = {}
+    for record in records:
+        clean = {key: value for key, value in record.items() if key != "line"}
+        identity = (str(clean.get(first) or len(seen)), *(str(clean.get(f, "")) for f in rest))
+        seen.setdefault(identity, clean)
+    return list(seen.values())
+
+
+class TabularSource(EvidenceSource):
+    """A source read from one table at `config["url"]`, live or from a local copy of the file.
+
+    Both ways end in `parse_bytes`, so a snapshot and a download are read by the same code.
+    """
+
+    def fetch(self) -> ParsedSource:
+        url = self.config["url"]
+        try:
+            content = self.require_fetcher().get_bytes(url)
+        except FetchError as error:
+            raise SourceFormatError(str(error)) from error
+        return self.parse_bytes(content, name=url)
+
+    def parse_file(self, path: Path) -> ParsedSource:
+        return self.parse_bytes(Path(path).read_bytes(), name=str(path))
+
+    @abstractmethod
+    def parse_bytes(self, content: bytes, *, name: str) -> ParsedSource:
+        """The records of the whole file; `name` (URL or path) goes into error messages."""
+
+    def mentions_kidney(self, text: str) -> bool:
+        """Whether a disease text matches the configured kidney keywords (minus exclusions)."""
+        return text_matches_any(
+            text, self.config["kidney_keywords"], self.config.get("kidney_keywords_exclude", ())
+        )

@@ -28,7 +28,11 @@ def check_gene_columns(row: Row) -> list[str]:
 class UploadedListSource(EvidenceSource):
     """An evidence source that curators upload rather than the pipeline fetches."""
 
+    uploaded = True
     REQUIRED: ClassVar[tuple[str, ...]] = ("gene_symbol",)
+    # The record fields that name a row's group (the unit of merge/replace/undo) and item.
+    group_field: ClassVar[str]
+    item_field: ClassVar[str]
 
     def fetch(self) -> ParsedSource:
         raise SourceFormatError(f"{self.label} is uploaded, not fetched: upload a file")

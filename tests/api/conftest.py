@@ -9,7 +9,8 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from genes.models import Evidence, Gene, GeneScore, GeneSymbol, SourceKey, Tier
+from genes.models import Evidence, Gene, GeneScore, GeneSymbol, Tier
+from genes.sources import source_keys as registered_source_keys
 
 _hgnc_ids = itertools.count(100_000)
 SCORE_COLUMNS = {
@@ -151,4 +152,4 @@ def genes(db) -> dict[str, Gene]:
 
 @pytest.fixture
 def source_keys() -> list[str]:
-    return [source.value for source in SourceKey]
+    return registered_source_keys()

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from curation.roles import ADMIN, CURATOR, VIEWER
-from genes.models import Evidence, Gene, GeneScore, SourceKey, Tier
+from genes.models import Evidence, Gene, GeneScore, Tier
 from tests.conftest import make_role_user
 
 PASSWORD = "a-long-Secret-pass-42"
@@ -75,7 +75,7 @@ def make_gene(db) -> Callable[..., Gene]:
         gene = Gene.objects.create(hgnc_id=hgnc_id, symbol=symbol, name=f"{symbol} protein")
         Evidence.objects.create(
             gene=gene,
-            source=SourceKey.PANELAPP,
+            source="panelapp",
             panel_count=3,
             supporting_panel_count=2,
             source_version="panelapp-2026-11",

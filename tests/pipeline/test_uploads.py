@@ -32,6 +32,8 @@ pytestmark = pytest.mark.django_db
 class StandInLiterature(EvidenceSource):
     key = "literature"
     label = "Literature (test stand-in)"
+    uploaded = True
+    group_field = item_field = "pmid"
 
     def fetch(self) -> ParsedSource:
         raise SourceFormatError("upload only")

@@ -9,7 +9,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from curation.roles import CURATOR, VIEWER
-from genes.models import Evidence, Gene, GeneScore, SourceKey, Tier
+from genes.models import Evidence, Gene, GeneScore, Tier
 from tests.conftest import make_role_user
 
 PASSWORD = "Very-Secret-Pass-7391"
@@ -65,9 +65,7 @@ def token_of():
 @pytest.fixture
 def scored_gene(db) -> Gene:
     gene = Gene.objects.create(hgnc_id=9008, symbol="PKD1", name="polycystin 1")
-    Evidence.objects.create(
-        gene=gene, source=SourceKey.PANELAPP, panel_count=3, supporting_panel_count=2
-    )
+    Evidence.objects.create(gene=gene, source="panelapp", panel_count=3, supporting_panel_count=2)
     GeneScore.objects.create(
         gene=gene,
         evidence_count=2,

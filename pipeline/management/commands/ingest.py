@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from pipeline.models import RunStatus, SourceRun
-from pipeline.sources.registry import UPLOAD_SOURCES, source_keys
+from pipeline.sources.registry import is_upload_source, source_keys
 
 UPLOAD_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")
 
@@ -75,7 +75,7 @@ class Command(BaseCommand):
     def _ingest_all(self, snapshot: Path | None) -> list[str]:
         failures = []
         for key in source_keys():
-            if key in UPLOAD_SOURCES:
+            if is_upload_source(key):
                 directory = snapshot / key if snapshot else None
                 files = sorted(
                     path
@@ -100,7 +100,7 @@ class Command(BaseCommand):
         return failures
 
     def _ingest_one(self, key: str, options: dict[str, Any], *, rescore: bool = True) -> list[str]:
-        if key in UPLOAD_SOURCES:
+        if is_upload_source(key):
             return self._upload(key, options)
         from pipeline.services import source_run_execute
 
