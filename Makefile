@@ -7,6 +7,10 @@ HOST ?= 127.0.0.1
 # Tests run in parallel, one worker per core; a module stays on one worker so its
 # module-scoped fixtures (the demo database) are built once. PYTEST_ARGS=-n0 runs serially.
 PYTEST_ARGS ?= -n auto --dist loadfile
+# `make run` and the steps before it use the development settings (DEBUG on, the built-in
+# development SECRET_KEY); the settings' own default is production (kidney_genetics/settings/).
+SETTINGS ?= kidney_genetics.settings.dev
+DEV := DJANGO_SETTINGS_MODULE=$(SETTINGS)
 
 .PHONY: run test venv install install-dev migrate demo serve worker lint bench clean prod-local
 
@@ -27,18 +31,18 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 migrate: install
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py pipeline_schedules
+	$(DEV) $(PY) manage.py migrate --noinput
+	$(DEV) $(PY) manage.py pipeline_schedules
 
 demo: migrate
-	$(PY) manage.py load_demo --if-empty
+	$(DEV) $(PY) manage.py load_demo --if-empty
 
 ## make run: install, migrate, load the demo snapshot into an empty database, then serve the app
 ## with daphne on http://$(HOST):$(PORT) and a django-q2 worker beside it.
 run: demo
-	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(DEV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo "Kidney Genetics Database on http://$(HOST):$(PORT)/  (Ctrl-C stops server and worker)"
-	@trap 'kill 0' INT TERM EXIT; \
+	@trap 'kill 0' INT TERM EXIT; export $(DEV); \
 	  $(PY) manage.py qcluster & \
 	  $(VENV)/bin/daphne -b $(HOST) -p $(PORT) kidney_genetics.asgi:application
 
@@ -53,8 +57,10 @@ prod-local: install
 ## in parallel, then the few tests that assert wall-clock bounds alone (marker `timing`). Exit
 ## status 5 (every test of a phase deselected, e.g. PYTEST_ARGS names one file) is not a failure.
 test: install-dev
-	KG_TIMING_TESTS=skip $(PY) -m pytest $(PYTEST_ARGS) || [ $$? -eq 5 ]
-	KG_TIMING_TESTS=only $(PY) -m pytest $(PYTEST_ARGS) -n0 || [ $$? -eq 5 ]
+	KG_TIMING_TESTS=skip $(PY) -m pytest --ds=kidney_genetics.settings.test $(PYTEST_ARGS) \
+	  || [ $$? -eq 5 ]
+	KG_TIMING_TESTS=only $(PY) -m pytest --ds=kidney_genetics.settings.test $(PYTEST_ARGS) -n0 \
+	  || [ $$? -eq 5 ]
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

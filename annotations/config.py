@@ -62,5 +62,5 @@ DEFAULTS: dict[str, Any] = {
 
 def annotation_setting(key: str) -> Any:
     """One configuration value, honouring `settings.ANNOTATION_OVERRIDES`."""
-    overrides = getattr(settings, "ANNOTATION_OVERRIDES", {}) or {}
+    overrides = settings.ANNOTATION_OVERRIDES or {}
     return overrides.get(key, DEFAULTS[key])

@@ -28,7 +28,7 @@ from pathlib import Path
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_DIR))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kidney_genetics.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kidney_genetics.settings.dev")
 
 import django  # noqa: E402
 

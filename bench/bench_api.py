@@ -46,7 +46,7 @@ SERVER_ENV = {
 }
 os.environ.update(SERVER_ENV)
 os.environ.pop("REDIS_URL", None)
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kidney_genetics.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kidney_genetics.settings.base")
 sys.path.insert(0, str(REPO_DIR))
 
 import psycopg  # noqa: E402

@@ -17,7 +17,7 @@ sys.path.insert(0, str(REPO))
 HGNC_FILE = REPO.parent / "shared/data/sources/hgnc/hgnc_complete_set.2018-11.full.txt.gz"
 if "DATABASE_URL" not in os.environ:
     os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench_hgnc.sqlite3"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kidney_genetics.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kidney_genetics.settings.dev")
 
 import django  # noqa: E402
 

@@ -146,7 +146,7 @@ def child(args: list[str]) -> None:
     import django
     from django.core.management import call_command
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kidney_genetics.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kidney_genetics.settings.dev")
     sys.path.insert(0, str(REPO))
     django.setup()
     call_command(*args)
@@ -163,7 +163,7 @@ def main() -> None:
     parser.add_argument("--gencc-rows", type=int, default=25_000)
     options = parser.parse_args()
     sys.path.insert(0, str(REPO))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kidney_genetics.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kidney_genetics.settings.dev")
     import django
 
     django.setup()
@@ -172,7 +172,7 @@ def main() -> None:
         started = time.perf_counter()
         build_snapshot(workdir / "snapshot", options.mentions, options.gencc_rows)
         print(f"snapshot built in {time.perf_counter() - started:.1f}s at {workdir / 'snapshot'}")
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "kidney_genetics.settings"}
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "kidney_genetics.settings.dev"}
         if options.postgres:
             fresh_postgres(options.postgres)
             env["DATABASE_URL"] = options.postgres

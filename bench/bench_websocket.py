@@ -43,7 +43,7 @@ def _cpu_seconds(pid: int) -> float:
 
 
 def _environment(args: argparse.Namespace, workdir: Path) -> dict[str, str]:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "kidney_genetics.settings"}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "kidney_genetics.settings.dev"}
     if args.redis:
         env["DATABASE_URL"] = os.environ.get(
             "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/rt"

@@ -7,8 +7,8 @@ sync-only middleware in the async chain costs (each one adds thread hops to ever
 
 import os
 
-from kidney_genetics.settings import *  # noqa: F403
-from kidney_genetics.settings import MIDDLEWARE
+from kidney_genetics.settings.dev import *  # noqa: F403
+from kidney_genetics.settings.dev import MIDDLEWARE
 
 READ_CACHE_SECONDS = int(os.environ.get("LOAD_READ_CACHE_SECONDS", "300"))
 _DROPPED = {name for name in os.environ.get("LOAD_WITHOUT_MIDDLEWARE", "").split(",") if name}

@@ -171,7 +171,7 @@ def bench_parse(root: Path) -> None:
     sys.path.insert(0, str(REPO))
     import os
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kidney_genetics.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kidney_genetics.settings.dev")
     django.setup()
     from common.fetching import Fetcher
     from pipeline.sources.registry import source_class

@@ -37,7 +37,6 @@ logger = logging.getLogger(__name__)
 
 KEY_PREFIX = "kg:read:"
 COUNTER_KEY = "kg:data-version"
-DEFAULT_SECONDS = 300
 FAILURE_PAUSE_SECONDS = 5.0
 VARY_HEADERS = ("HTTP_HX_REQUEST", "HTTP_ACCEPT")
 STORED_HEADER_SKIP = {"set-cookie", "x-cache", "content-length"}
@@ -62,7 +61,7 @@ def register_version_marks(*marks: tuple[str, str]) -> None:
 
 def cache_seconds() -> int:
     """How long an entry lives; `READ_CACHE_SECONDS = 0` in settings turns caching off."""
-    return int(getattr(settings, "READ_CACHE_SECONDS", DEFAULT_SECONDS))
+    return int(settings.READ_CACHE_SECONDS)
 
 
 def version_sql() -> str:

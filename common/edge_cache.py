@@ -75,7 +75,7 @@ EDGE_HIT_SECONDS = prometheus_client.Histogram(
 
 def edge_enabled() -> bool:
     """PostgreSQL, a Redis cache, caching on, and not switched off in settings."""
-    if not getattr(settings, "EDGE_CACHE", True) or caching.cache_seconds() <= 0:
+    if not settings.EDGE_CACHE or caching.cache_seconds() <= 0:
         return False
     database = settings.DATABASES["default"]["ENGINE"]
     backend = settings.CACHES["default"]["BACKEND"]

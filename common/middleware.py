@@ -185,7 +185,7 @@ def log_access(
     """One access-log line for a finished request (also written by the edge cache for hits).
 
     Runs after the request's id variable is reset, so the id is set again explicitly."""
-    if not getattr(settings, "ACCESS_LOG", True) or not access_logger.isEnabledFor(logging.INFO):
+    if not settings.ACCESS_LOG or not access_logger.isEnabledFor(logging.INFO):
         return
     duration_ms = round((time.perf_counter() - started) * 1000, 2)
     token = request_id_var.set(request_id)
@@ -214,7 +214,7 @@ class SecurityHeadersMiddleware(_DualMiddleware):
     def after(self, request: HttpRequest, response: HttpResponse, state: Any) -> HttpResponse:
         header = (
             "Content-Security-Policy-Report-Only"
-            if getattr(settings, "CSP_REPORT_ONLY", False)
+            if settings.CSP_REPORT_ONLY
             else "Content-Security-Policy"
         )
         if header not in response:

@@ -34,8 +34,6 @@ Message = dict[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
-DEFAULT_MAX_URL_BYTES = 8192
-DEFAULT_UPLOAD_MAX_BYTES = 25 * 1024 * 1024
 # Room for multipart boundaries and the other form fields beside an uploaded file.
 MULTIPART_OVERHEAD = 64 * 1024
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -43,7 +41,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 def upload_max_bytes() -> int:
     """The largest file an upload may carry (`UPLOAD_MAX_BYTES`)."""
-    return int(getattr(settings, "UPLOAD_MAX_BYTES", DEFAULT_UPLOAD_MAX_BYTES))
+    return int(settings.UPLOAD_MAX_BYTES)
 
 
 def max_body_bytes() -> int:
@@ -52,7 +50,7 @@ def max_body_bytes() -> int:
 
 
 def max_url_bytes() -> int:
-    return int(getattr(settings, "REQUEST_MAX_URL_BYTES", DEFAULT_MAX_URL_BYTES))
+    return int(settings.REQUEST_MAX_URL_BYTES)
 
 
 def refusal_body(path: str, status: int, code: str, detail: str) -> tuple[bytes, bytes]:

@@ -26,7 +26,6 @@ from django.http.multipartparser import MultiPartParserError
 from common.middleware import _DualMiddleware
 from common.request_limits import max_body_bytes, too_large_response, upload_max_bytes
 
-DEFAULT_EXTENSIONS = (".csv", ".tsv", ".txt", ".xlsx")
 ZIP_MAGIC = b"PK\x03\x04"
 HTML_STARTS = (b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body")
 
@@ -36,7 +35,7 @@ class UploadRejected(MultiPartParserError, SuspiciousOperation):
 
 
 def allowed_extensions() -> tuple[str, ...]:
-    configured = getattr(settings, "UPLOAD_ALLOWED_EXTENSIONS", DEFAULT_EXTENSIONS)
+    configured = settings.UPLOAD_ALLOWED_EXTENSIONS
     return tuple(extension.lower() for extension in configured)
 
 

@@ -158,7 +158,7 @@ def metrics_exposition() -> bytes:
 
 
 def _has_metrics_token(request: HttpRequest) -> bool:
-    expected = getattr(settings, "METRICS_TOKEN", "")
+    expected = settings.METRICS_TOKEN
     scheme, _, given = request.headers.get("Authorization", "").partition(" ")
     if not expected or scheme.lower() != "bearer" or not given:
         return False

@@ -49,10 +49,6 @@ EVIDENCE_COLUMNS = [
     "source_version",
 ]
 GENES_JSON = "genes.json"
-CITATION_DEFAULT = (
-    "Kidney Genetics Database, release {version} ({date}). "
-    "Curated evidence that human genes cause kidney disease."
-)
 
 
 @dataclass
@@ -221,5 +217,5 @@ def changelog_build(
 
 
 def citation_text(*, version: str, published_at: datetime) -> str:
-    template = getattr(settings, "RELEASE_CITATION", CITATION_DEFAULT)
+    template = settings.RELEASE_CITATION
     return template.format(version=version, date=published_at.date().isoformat())

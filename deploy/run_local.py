@@ -128,7 +128,7 @@ def environment_build(args: argparse.Namespace, workdir: Path) -> dict[str, str]
         "TRUSTED_PROXIES": "1",
         "PYTHONUNBUFFERED": "1",
     }
-    env.setdefault("DJANGO_SETTINGS_MODULE", "kidney_genetics.settings")
+    env.setdefault("DJANGO_SETTINGS_MODULE", "kidney_genetics.settings.base")
     return env
 
 

@@ -226,7 +226,7 @@ def config_from_dict(raw: dict[str, Any]) -> ScoringConfig:
 @lru_cache(maxsize=1)
 def scoring_config() -> ScoringConfig:
     """The active rules: DEFAULTS with settings.SCORING_OVERRIDES applied."""
-    overrides = getattr(settings, "SCORING_OVERRIDES", None) or {}
+    overrides = settings.SCORING_OVERRIDES or {}
     return config_from_dict(_merged(DEFAULTS, overrides))
 
 

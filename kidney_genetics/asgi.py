@@ -5,7 +5,7 @@ import os
 
 import django
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kidney_genetics.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kidney_genetics.settings.base")
 django.setup(set_prefix=False)
 
 from common.asgi_handler import SyncChainASGIHandler  # noqa: E402

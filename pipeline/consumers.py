@@ -49,7 +49,7 @@ RELAY_RECENT_SECONDS = 30
 
 def relay_interval() -> float:
     """Seconds between polls; setting PIPELINE_RELAY_INTERVAL overrides the default."""
-    configured = getattr(settings, "PIPELINE_RELAY_INTERVAL", None)
+    configured = settings.PIPELINE_RELAY_INTERVAL
     if configured is not None:
         return float(configured)
     return 0.1 if isinstance(get_channel_layer(), InMemoryChannelLayer) else 1.0

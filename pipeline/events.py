@@ -39,7 +39,7 @@ ACTIVE_STATUSES = (RunStatus.PENDING, RunStatus.RUNNING)
 TERMINAL_STATUSES = (RunStatus.COMPLETED, RunStatus.FAILED, RunStatus.HELD)
 # Directly published events per run are throttled to at most ~5 a second (status changes
 # always go out); progress.py already throttles its writes to ~4 a second.
-PUBLISH_MIN_INTERVAL_SECONDS = getattr(settings, "PIPELINE_EVENT_MIN_INTERVAL", 0.2)
+PUBLISH_MIN_INTERVAL_SECONDS = settings.PIPELINE_EVENT_MIN_INTERVAL
 # The fields whose change is worth an event; a heartbeat alone is not.
 SIGNATURE_FIELDS = ("status", "phase", "current", "total", "message", "finished_at")
 

@@ -31,18 +31,13 @@ from pipeline.sources.registry import is_upload_source, refresh_schedule, source
 
 logger = logging.getLogger(__name__)
 
-HEARTBEAT_SECONDS = getattr(settings, "PIPELINE_HEARTBEAT_SECONDS", 30)
+HEARTBEAT_SECONDS = settings.PIPELINE_HEARTBEAT_SECONDS
 # A running run whose heartbeat is older than this has lost its worker.
-STALE_RUNNING_SECONDS = getattr(settings, "PIPELINE_STALE_RUNNING_SECONDS", 300)
-# A pending run is given up once it has waited this long while the workers were idle (no run
-# running or finishing meanwhile): its task was lost, or no qcluster is running. Setting
-# PIPELINE_PENDING_TIMEOUT_SECONDS, read at each reap.
-PENDING_TIMEOUT_SECONDS = 300
-# ...and in any case after this long, even behind other long runs (PIPELINE_STALE_PENDING_SECONDS).
-STALE_PENDING_SECONDS = getattr(settings, "PIPELINE_STALE_PENDING_SECONDS", 6 * 3600)
-# What a queued run calls (setting PIPELINE_RUN_EXECUTOR, a dotted path, lets the
-# multi-process test run a fake source).
-DEFAULT_RUN_EXECUTOR = "pipeline.services.source_run_execute"
+STALE_RUNNING_SECONDS = settings.PIPELINE_STALE_RUNNING_SECONDS
+# A pending run is given up once it has waited PIPELINE_PENDING_TIMEOUT_SECONDS (read at each
+# reap) while the workers were idle (no run running or finishing meanwhile): its task was lost,
+# or no qcluster is running; and in any case after this long, even behind other long runs.
+STALE_PENDING_SECONDS = settings.PIPELINE_STALE_PENDING_SECONDS
 _PERIOD_DAYS = {"daily": 1, "weekly": 7, "monthly": 30}
 REAPER_MINUTES = 2
 
@@ -148,7 +143,7 @@ def source_run_task(run_id: int, snapshot_dir: str | None = None) -> str:
     if run.status != RunStatus.PENDING:
         logger.warning("run %s is %s, not pending; not executing it", run_id, run.status)
         return run.status
-    execute = import_string(getattr(settings, "PIPELINE_RUN_EXECUTOR", DEFAULT_RUN_EXECUTOR))
+    execute = import_string(settings.PIPELINE_RUN_EXECUTOR)
     try:
         with _Heartbeat(run_id):
             run = execute(
@@ -226,7 +221,7 @@ def runs_reap_stale() -> int:
     """
     now = timezone.now()
     running_cutoff = now - timedelta(seconds=STALE_RUNNING_SECONDS)
-    pending_timeout = getattr(settings, "PIPELINE_PENDING_TIMEOUT_SECONDS", PENDING_TIMEOUT_SECONDS)
+    pending_timeout = settings.PIPELINE_PENDING_TIMEOUT_SECONDS
     idle_cutoff = now - timedelta(seconds=pending_timeout)
     pending_cutoff = now - timedelta(seconds=STALE_PENDING_SECONDS)
     stale_running = SourceRun.objects.filter(

@@ -52,7 +52,7 @@ def test_production_refuses_to_start_without_secret_key():
     result = subprocess.run(
         [sys.executable, "-c", "import django; from django.conf import settings; settings.DEBUG"],
         env={
-            "DJANGO_SETTINGS_MODULE": "kidney_genetics.settings",
+            "DJANGO_SETTINGS_MODULE": "kidney_genetics.settings.base",
             "DEBUG": "false",
             "SECRET_KEY": "",
             "PATH": "/usr/bin:/bin",

@@ -83,7 +83,7 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
 
 def config_resolve(key: str, defaults: dict[str, Any]) -> dict[str, Any]:
     """A source's declared defaults (and the shared HTTP defaults) merged with SOURCE_OVERRIDES."""
-    overrides = getattr(settings, "SOURCE_OVERRIDES", {}) or {}
+    overrides = settings.SOURCE_OVERRIDES or {}
     base = {"http": HTTP_DEFAULTS, "shrink_guard": SHRINK_GUARD_DEFAULTS, **defaults}
     return _merge(base, overrides.get(key, {}))
 

@@ -52,7 +52,7 @@ def manage(
 def python(code: str, env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess:
     """Run a Python snippet with Django set up (settings from `env`)."""
     prelude = "import django, os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', "
-    prelude += "'kidney_genetics.settings')\ndjango.setup()\n"
+    prelude += "'kidney_genetics.settings.test')\ndjango.setup()\n"
     return subprocess.run(
         [sys.executable, "-c", prelude + code],
         cwd=REPO_DIR,

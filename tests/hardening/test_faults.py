@@ -82,7 +82,7 @@ def _state(env: dict[str, str]) -> dict:
 
 def _kill_worker_at(phase: str, env: dict[str, str]) -> None:
     prelude = "import django, os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', "
-    prelude += "'kidney_genetics.settings')\ndjango.setup()\n"
+    prelude += "'kidney_genetics.settings.test')\ndjango.setup()\n"
     worker = subprocess.Popen(
         [sys.executable, "-c", prelude + WORKER, phase, str(CLINGEN_SNAPSHOT)],
         cwd=REPO_DIR,

@@ -65,7 +65,7 @@ def subprocess_env(database_url: str, **extra: str) -> dict[str, str]:
     return {
         **os.environ,
         "DATABASE_URL": database_url,
-        "DJANGO_SETTINGS_MODULE": "kidney_genetics.settings",
+        "DJANGO_SETTINGS_MODULE": "kidney_genetics.settings.test",
         "PYTHONPATH": str(REPO_DIR),
         "PYTHONUNBUFFERED": "1",
         **extra,

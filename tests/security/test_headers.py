@@ -74,7 +74,7 @@ def test_production_settings_turn_on_hsts_and_secure_cookies():
     )
     environment = {
         "PATH": "/usr/bin:/bin",
-        "DJANGO_SETTINGS_MODULE": "kidney_genetics.settings",
+        "DJANGO_SETTINGS_MODULE": "kidney_genetics.settings.base",
         "DEBUG": "false",
         "SECRET_KEY": "test-only-production-key",
     }

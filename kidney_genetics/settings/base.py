@@ -1,27 +1,29 @@
 """Settings for the Kidney Genetics Database, driven by the environment (or a `.env` file).
 
-With nothing set, the app runs on an embedded default: SQLite in `var/`, the in-memory channel
-layer, the django-q2 ORM broker and a local-memory cache. `DATABASE_URL` and `REDIS_URL` switch
-to the production parts (PostgreSQL via psycopg 3; Redis for channels, cache and the queue).
+These are the production settings: `DEBUG` is off unless the environment turns it on, and with
+it off `SECRET_KEY` is required. `dev.py` (`make run`) and `test.py` (pytest) start from them;
+`.env.example` lists every variable. With nothing else set, the app runs on an embedded default:
+SQLite in `var/`, the in-memory channel layer, the django-q2 ORM broker and a local-memory
+cache. `DATABASE_URL` and `REDIS_URL` switch to the production parts (PostgreSQL via psycopg 3;
+Redis for channels, cache and the queue).
 """
 
-import os
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
 from common.logging import logging_config
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parents[2]
 VAR_DIR = BASE_DIR / "var"
 VAR_DIR.mkdir(exist_ok=True)
 
+# The package's __init__ has already read `.env` into the environment (without overriding it).
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DEBUG", default=True)
+# Off unless asked for: `make run` uses kidney_genetics.settings.dev, which turns it on.
+DEBUG = env.bool("DEBUG", default=False)
 _DEVELOPMENT_SECRET_KEY = "insecure-development-key-do-not-use-in-production"
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
@@ -150,26 +152,21 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
-_TEST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
-if REDIS_URL and _TEST_WORKER.startswith("gw"):
-    # Parallel test workers must not share a Redis database: one worker's cache.clear()
-    # (a FLUSHDB), throttle counters or channel groups would leak into another's tests.
-    # Worker N takes database (base + N) mod 16: distinct for the 16 databases Redis has, and
-    # more workers than that would share one, so they are refused (tests/conftest.py caps -n auto).
-    _redis = urlsplit(REDIS_URL)
-    _worker = int(_TEST_WORKER[2:])
-    if _worker >= 16:
-        raise ImproperlyConfigured(
-            f"test worker {_TEST_WORKER}: Redis has 16 databases, one per worker: -n 16 at most"
-        )
-    _database = int(_redis.path.strip("/") or 0) + _worker
-    REDIS_URL = urlunsplit(_redis._replace(path=f"/{_database % 16}"))
 
-if REDIS_URL:
-    CACHES = {
+
+def backing_services(redis_url: str) -> tuple[dict, dict, dict]:
+    """CACHES, CHANNEL_LAYERS and the django-q2 broker for Redis at `redis_url`, or the embedded
+    defaults when it is empty. The test settings call it again with each worker's database."""
+    if not redis_url:
+        return (
+            {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+            {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}},
+            {"orm": "default"},
+        )
+    caches = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": redis_url,
             # A Redis outage degrades to cache misses, never to errors on public reads.
             "OPTIONS": {
                 "SOCKET_CONNECT_TIMEOUT": 2,
@@ -178,19 +175,20 @@ if REDIS_URL:
             },
         }
     }
-    CHANNEL_LAYERS = {
+    channel_layers = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             # redis-py 8 defaults (5 s socket timeout, 100-connection pool) break idle
             # WebSocket consumers and the 101st concurrent client.
             "CONFIG": {
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 15, "max_connections": 2000}]
+                "hosts": [{"address": redis_url, "socket_timeout": 15, "max_connections": 2000}]
             },
         }
     }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    return caches, channel_layers, {"redis": redis_url}
+
+
+CACHES, CHANNEL_LAYERS, _Q_BROKER = backing_services(REDIS_URL)
 
 Q_CLUSTER = {
     "name": "kidney_genetics",
@@ -201,11 +199,8 @@ Q_CLUSTER = {
     "catch_up": False,
     "save_limit": 500,
     "sync": env.bool("Q_SYNC", default=False),
+    **_Q_BROKER,
 }
-if REDIS_URL:
-    Q_CLUSTER["redis"] = REDIS_URL
-else:
-    Q_CLUSTER["orm"] = "default"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -332,3 +327,29 @@ READ_CACHE_SECONDS = env.int("READ_CACHE_SECONDS", default=300)
 # With PostgreSQL and Redis, stored reads are answered in front of Django
 # (common/edge_cache.py); false leaves them to the view-level cache.
 EDGE_CACHE = env.bool("EDGE_CACHE", default=True)
+
+# Annotation configuration (annotations/config.py) overrides, e.g. a mirror URL.
+ANNOTATION_OVERRIDES: dict = env.json("ANNOTATION_OVERRIDES", default={})
+# The citation printed on a release; `{version}` and `{date}` are filled in.
+RELEASE_CITATION = env.str(
+    "RELEASE_CITATION",
+    default=(
+        "Kidney Genetics Database, release {version} ({date}). "
+        "Curated evidence that human genes cause kidney disease."
+    ),
+)
+
+# Source runs (pipeline/tasks.py): a running run's worker writes a heartbeat this often; a
+# running run with an older heartbeat has lost its worker.
+PIPELINE_HEARTBEAT_SECONDS = env.int("PIPELINE_HEARTBEAT_SECONDS", default=30)
+PIPELINE_STALE_RUNNING_SECONDS = env.int("PIPELINE_STALE_RUNNING_SECONDS", default=300)
+# A pending run is given up after waiting this long while the workers were idle...
+PIPELINE_PENDING_TIMEOUT_SECONDS = env.int("PIPELINE_PENDING_TIMEOUT_SECONDS", default=300)
+# ...and in any case after this long, even behind other long runs.
+PIPELINE_STALE_PENDING_SECONDS = env.int("PIPELINE_STALE_PENDING_SECONDS", default=6 * 3600)
+# What a queued run calls, as a dotted path (tests substitute a fake source).
+PIPELINE_RUN_EXECUTOR = "pipeline.services.source_run_execute"
+# Live progress: at most one directly published event per run this often (seconds); the
+# relay's poll interval (unset: 0.1 s on the in-memory channel layer, 1 s with Redis).
+PIPELINE_EVENT_MIN_INTERVAL = env.float("PIPELINE_EVENT_MIN_INTERVAL", default=0.2)
+PIPELINE_RELAY_INTERVAL = env.float("PIPELINE_RELAY_INTERVAL", default=None)
