@@ -126,7 +126,7 @@ def run_hold(*, run: SourceRun, parsed: ParsedSource, shrink: Shrink, log: list[
 
 def upload_replace_shrink(source: str, rows_per_group: dict[str, int]) -> list[tuple[str, Shrink]]:
     """The providers/publications a replace would shrink past UPLOAD_REPLACE_MAX_DROP_PERCENT."""
-    limit = float(getattr(settings, "UPLOAD_REPLACE_MAX_DROP_PERCENT", 50.0))
+    limit = float(settings.UPLOAD_REPLACE_MAX_DROP_PERCENT)
     limits = ShrinkLimits(max_drop_percent=limit, min_genes=0)
     active = dict(
         UploadedEntry.objects.filter(source=source, active=True, group_key__in=list(rows_per_group))
