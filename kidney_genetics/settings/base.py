@@ -349,6 +349,9 @@ PIPELINE_PENDING_TIMEOUT_SECONDS = env.int("PIPELINE_PENDING_TIMEOUT_SECONDS", d
 PIPELINE_STALE_PENDING_SECONDS = env.int("PIPELINE_STALE_PENDING_SECONDS", default=6 * 3600)
 # What a queued run calls, as a dotted path (tests substitute a fake source).
 PIPELINE_RUN_EXECUTOR = "pipeline.services.source_run_execute"
+# Periodic refreshes, source key → "daily", "weekly" or "monthly", replacing the periods the
+# source classes declare (pipeline/sources/registry.py); unset keeps those.
+PIPELINE_REFRESH: dict | None = env.json("PIPELINE_REFRESH", default=None)
 # Live progress: at most one directly published event per run this often (seconds); the
 # relay's poll interval (unset: 0.1 s on the in-memory channel layer, 1 s with Redis).
 PIPELINE_EVENT_MIN_INTERVAL = env.float("PIPELINE_EVENT_MIN_INTERVAL", default=0.2)

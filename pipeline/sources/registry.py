@@ -81,7 +81,7 @@ def refresh_schedule() -> dict[str, str]:
 
     The setting PIPELINE_REFRESH (a dict of the same shape) replaces the declared periods.
     """
-    override = getattr(settings, "PIPELINE_REFRESH", None)
+    override = settings.PIPELINE_REFRESH
     if override is not None:
         return dict(override)
     return {cls.key: cls.refresh for cls in source_classes() if cls.refresh}
