@@ -179,10 +179,78 @@ def api_client():
 
 
 def make_role_user(username: str, role: str | None = None, *, password: str, staff: bool = True):
-    """A user in one of the curation role groups (or none): the role tests' common factory."""
-    from django.contrib.auth.models import Group, User
+    """A user in one of the curation role groups (or none), with the given password."""
+    from tests.factories import UserFactory
 
-    user = User.objects.create_user(username, password=password, is_staff=staff)
-    if role:
-        user.groups.add(Group.objects.get(name=role))
-    return user
+    return UserFactory(username=username, role=role, password=password, is_staff=staff)
+
+
+@pytest.fixture
+def empty_cache():
+    """The cache empty before and after the test, and caching not paused by an earlier failure:
+    throttle counters, lockout state and cached reads live there. Directories whose tests count
+    requests or read cached pages make it autouse in their conftest."""
+    from django.core.cache import cache
+
+    from common import caching
+
+    caching._state["paused_until"] = 0.0
+    cache.clear()
+    yield
+    cache.clear()
+    caching._state["paused_until"] = 0.0
+
+
+# Users in each curation role (the groups come from a data migration), one definition for every
+# directory. Passwords are tests.factories.PASSWORD.
+
+
+def _user(username: str, role: str | None = None, **fields):
+    from tests.factories import UserFactory
+
+    return UserFactory(username=username, role=role, **fields)
+
+
+@pytest.fixture
+def admin_user(db):
+    """A member of the curation admin role (replaces pytest-django's superuser fixture)."""
+    from curation.roles import ADMIN
+
+    return _user("ada_admin", ADMIN)
+
+
+@pytest.fixture
+def curator(db):
+    from curation.roles import CURATOR
+
+    return _user("cora_curator", CURATOR)
+
+
+@pytest.fixture
+def other_curator(db):
+    from curation.roles import CURATOR
+
+    return _user("carl_curator", CURATOR)
+
+
+@pytest.fixture
+def viewer(db):
+    from curation.roles import VIEWER
+
+    return _user("vic_viewer", VIEWER)
+
+
+@pytest.fixture
+def staff_without_role(db):
+    return _user("sam_staff")
+
+
+@pytest.fixture
+def member(db):
+    """Logged in, but neither staff nor in a role."""
+    return _user("mia_member", is_staff=False)
+
+
+@pytest.fixture
+def superuser(db):
+    return _user("root_admin", is_staff=True, is_superuser=True)

@@ -8,6 +8,7 @@ evidence and call `genes.scoring.scores_recompute()`.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import factory
@@ -19,6 +20,9 @@ from factory.django import DjangoModelFactory
 from genes.models import Evidence, Gene, GeneScore, GeneSymbol, SymbolKind, Tier
 
 PASSWORD = "a-long-Secret-pass-42"
+# factory_boy logs every declaration it evaluates at DEBUG, passwords included; the log-secrets
+# tests capture DEBUG logs and must not find the test password there.
+logging.getLogger("factory").setLevel(logging.WARNING)
 
 
 class GeneFactory(DjangoModelFactory):

@@ -2,9 +2,12 @@
 
 import time
 
+import pytest
+
 from common.logging import MAX_LOGGED_CHARS, scrub_text
 
 
+@pytest.mark.timing
 def test_huge_message_is_cut_and_scrubbed_quickly():
     started = time.perf_counter()
     scrubbed = scrub_text("x" * 5_000_000 + " password=hunter2")

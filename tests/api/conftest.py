@@ -1,18 +1,15 @@
-"""Factories for API tests: genes, symbols, evidence and score rows created directly."""
+"""API test data: scored genes written directly (rows from tests/factories.py)."""
 
 from __future__ import annotations
 
-import itertools
 from typing import Any
 
 import pytest
-from django.core.cache import cache
-from django.utils import timezone
 
-from genes.models import Evidence, Gene, GeneScore, GeneSymbol, Tier
+from genes.models import Gene, Tier
 from genes.sources import source_keys as registered_source_keys
+from tests.factories import EvidenceFactory, GeneFactory, GeneScoreFactory
 
-_hgnc_ids = itertools.count(100_000)
 SCORE_COLUMNS = {
     "panelapp": "panelapp_score",
     "clingen": "clingen_score",
@@ -22,18 +19,6 @@ SCORE_COLUMNS = {
     "literature": "literature_score",
     "diagnostic-panels": "diagnostic_panels_score",
 }
-
-
-def make_gene(symbol: str, *, hgnc_id: int | None = None, **fields: Any) -> Gene:
-    aliases = fields.pop("aliases", [])
-    previous = fields.pop("previous", [])
-    gene = Gene.objects.create(hgnc_id=hgnc_id or next(_hgnc_ids), symbol=symbol, **fields)
-    for kind, symbols in (("alias", aliases), ("previous", previous)):
-        for other in symbols:
-            GeneSymbol.objects.create(
-                gene=gene, symbol=other, symbol_upper=other.upper(), kind=kind
-            )
-    return gene
 
 
 def make_scored_gene(
@@ -46,9 +31,9 @@ def make_scored_gene(
     **gene_fields: Any,
 ) -> Gene:
     """A gene with one evidence row per source and a matching GeneScore row."""
-    gene = make_gene(symbol, **gene_fields)
+    gene = GeneFactory(symbol=symbol, **gene_fields)
     for source in sources:
-        Evidence.objects.create(
+        EvidenceFactory(
             gene=gene,
             source=source,
             details={"records": [{"source": source}]},
@@ -60,18 +45,14 @@ def make_scored_gene(
         )
     per_source = {column: None for column in SCORE_COLUMNS.values()}
     per_source.update({SCORE_COLUMNS[source]: score / 100 for source in sources})
-    GeneScore.objects.create(
+    GeneScoreFactory(
         gene=gene,
         evidence_count=evidence_count,
         list_count=len(sources),
         panelapp_flag="panelapp" in sources,
-        source_count_percentile=0.5,
-        high_evidence=evidence_count >= 2,
         score=score,
         source_count=len(sources),
         tier=tier,
-        sources_with_data=7,
-        computed_at=timezone.now(),
         data_version=1,
         **per_source,
     )
@@ -79,11 +60,8 @@ def make_scored_gene(
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttle_history():
+def _fresh_throttle_history(empty_cache):
     """Throttle counters live in the cache; every test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -143,9 +121,9 @@ def genes(db) -> dict[str, Gene]:
             entrez_id=9008,
         ),
     }
-    created["UNSCORED"] = make_gene("UNSCORED", hgnc_id=424242, name="no evidence at all")
-    created["OLD~withdrawn"] = make_gene(
-        "OLD~withdrawn", hgnc_id=31337, status="withdrawn", merged_into=[9008]
+    created["UNSCORED"] = GeneFactory(symbol="UNSCORED", hgnc_id=424242, name="no evidence at all")
+    created["OLD~withdrawn"] = GeneFactory(
+        symbol="OLD~withdrawn", hgnc_id=31337, status="withdrawn", merged_into=[9008]
     )
     return created
 

@@ -21,7 +21,8 @@ from common.caching import data_version_bump
 from common.edge_cache import EdgeReadCache, _Capture, edge_enabled
 from genes.models import Evidence
 from genes.scoring import scores_recompute
-from tests.api.conftest import make_gene, make_scored_gene
+from tests.api.conftest import make_scored_gene
+from tests.factories import GeneFactory
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -144,7 +145,7 @@ def test_a_hit_writes_one_access_log_line(edge, scored, caplog):
 
 
 def test_a_score_recompute_is_visible_on_the_next_request(edge, scored):
-    gene = make_gene("NPHS1", hgnc_id=7908)
+    gene = GeneFactory(symbol="NPHS1", hgnc_id=7908)
     Evidence.objects.create(gene=gene, source="panelapp", panel_count=3, details={})
     before = edge.get("/api/genes/NPHS1/")
     assert edge.get("/api/genes/NPHS1/")["headers"]["x-cache"] == "hit"

@@ -10,7 +10,8 @@ from common.caching import data_version_bump
 from curation.services import decision_record
 from genes.models import Evidence
 from genes.scoring import scores_recompute
-from tests.api.conftest import make_gene, make_scored_gene
+from tests.api.conftest import make_scored_gene
+from tests.factories import GeneFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -42,7 +43,7 @@ def scored(db):
 
 def evidence_scored_gene() -> None:
     """A gene whose score comes from a real recompute over its evidence rows."""
-    gene = make_gene("NPHS1", hgnc_id=7908)
+    gene = GeneFactory(symbol="NPHS1", hgnc_id=7908)
     Evidence.objects.create(gene=gene, source="panelapp", panel_count=3, details={})
     scores_recompute()
 
@@ -129,7 +130,7 @@ def test_data_version_bump_invalidates_every_entry(scored):
     ],
 )
 def test_errors_and_redirects_are_never_cached(scored, url, status):
-    make_gene("PKDX", hgnc_id=9010, aliases=["PC1"])
+    GeneFactory(symbol="PKDX", hgnc_id=9010, aliases=["PC1"])
     client = Client()
     assert client.get(url).status_code == status
     second = client.get(url)

@@ -8,13 +8,14 @@ from django.test.utils import CaptureQueriesContext
 
 from genes.models import Gene, GeneSymbol
 from pipeline.models import SourceRun, StagedRecord
+from tests.curation.conftest import panelapp_scored_gene
 
 pytestmark = pytest.mark.django_db
 
 
-def _genes(make_gene, count: int, start: int = 1000) -> None:
+def _genes(count: int, start: int = 1000) -> None:
     for offset in range(count):
-        gene = make_gene(start + offset, f"GENE{start + offset}")
+        gene = panelapp_scored_gene(start + offset, f"GENE{start + offset}")
         GeneSymbol.objects.create(gene=gene, symbol=f"OLD{offset}", symbol_upper=f"OLD{offset}",
                                   kind="previous")  # fmt: skip
 
@@ -36,28 +37,28 @@ def _count(client, url: str) -> int:
     return len(queries)
 
 
-def test_gene_changelist_query_count_is_pinned(client, admin_user, make_gene):
+def test_gene_changelist_query_count_is_pinned(client, admin_user):
     client.force_login(admin_user)
-    _genes(make_gene, 3)
+    _genes(3)
     few = _count(client, "/admin/genes/gene/")
-    _genes(make_gene, 40, start=2000)
+    _genes(40, start=2000)
     # session, user, 2 × permissions, page count, rows with scores, locus-group filter choices
     assert _count(client, "/admin/genes/gene/") == few == 7
     assert _count(client, "/admin/genes/gene/?q=GENE2001") == 7
     assert _count(client, "/admin/genes/gene/?q=HGNC:2001") == 7
 
 
-def test_evidence_changelist_query_count_is_pinned(client, admin_user, make_gene):
+def test_evidence_changelist_query_count_is_pinned(client, admin_user):
     client.force_login(admin_user)
-    _genes(make_gene, 3)
+    _genes(3)
     few = _count(client, "/admin/genes/evidence/")
-    _genes(make_gene, 40, start=2000)
+    _genes(40, start=2000)
     assert _count(client, "/admin/genes/evidence/") == few == 6
 
 
-def test_staging_changelist_query_count_is_pinned(client, curator, make_gene):
+def test_staging_changelist_query_count_is_pinned(client, curator):
     client.force_login(curator)
-    _genes(make_gene, 2)
+    _genes(2)
     _staged(3)
     few = _count(client, "/admin/pipeline/stagedrecord/")
     _staged(40, start=100)
@@ -66,11 +67,11 @@ def test_staging_changelist_query_count_is_pinned(client, curator, make_gene):
     assert _count(client, "/admin/pipeline/stagedrecord/") == few == many == 7
 
 
-def test_decision_changelist_query_count_is_pinned(client, curator, make_gene):
+def test_decision_changelist_query_count_is_pinned(client, curator):
     from curation import services
 
     client.force_login(curator)
-    _genes(make_gene, 30)
+    _genes(30)
     for gene in Gene.objects.all()[:3]:
         services.decision_record(gene=gene, verdict="confirmed", rationale="R.", user=curator)
     few = _count(client, "/admin/curation/curatordecision/")

@@ -11,7 +11,7 @@ from rest_framework.authtoken.models import Token
 from curation.models import CuratorDecision
 from genes.models import Evidence
 from pipeline.models import RunStatus, SourceRun, SourceUpload
-from tests.curation.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

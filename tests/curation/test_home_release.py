@@ -1,19 +1,11 @@
 """The home page names the latest published release and how to cite it."""
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from curation.models import Release
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_home_says_when_no_release_exists(client):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from curation import services
 from curation.models import Release, ReleaseStatus, Verdict
 from genes.models import Evidence, GeneScore, Tier
+from tests.curation.conftest import panelapp_scored_gene
 
 pytestmark = pytest.mark.django_db
 
@@ -32,11 +33,9 @@ def test_publish_freezes_files_with_checksums_and_today_version(genes, curator, 
     assert {"genes.tsv", "genes.json", "evidence.tsv", "release.json", "SHA256SUMS"} <= names
 
 
-def test_second_release_on_one_day_gets_a_counter_and_a_changelog(
-    genes, make_gene, curator, admin_user
-):
+def test_second_release_on_one_day_gets_a_counter_and_a_changelog(genes, curator, admin_user):
     first = _publish(admin_user, curator)
-    make_gene(9010, "UMOD")
+    panelapp_scored_gene(9010, "UMOD")
     GeneScore.objects.filter(gene=genes[1]).update(tier=Tier.MULTI_SOURCE_SUPPORT)
     genes[0].delete()
     second = _publish(admin_user, curator, title="Hotfix")
@@ -99,7 +98,7 @@ def test_curator_drafts_in_admin_and_admin_publishes_by_action(client, genes, cu
 
 @pytest.mark.parametrize("prefix", ["/releases", "/api/releases"])
 def test_release_round_trip_download_matches_checksum_after_live_data_changes(
-    client, genes, make_gene, curator, admin_user, prefix
+    client, genes, curator, admin_user, prefix
 ):
     release = _publish(admin_user, curator)
     stored = {f.name: f.sha256 for f in release.files.all()}
@@ -113,7 +112,7 @@ def test_release_round_trip_download_matches_checksum_after_live_data_changes(
         in client.get(f"{prefix}/{release.version}/download/SHA256SUMS").content.decode()
     )
 
-    make_gene(9010, "UMOD")
+    panelapp_scored_gene(9010, "UMOD")
     Evidence.objects.all().delete()
     GeneScore.objects.update(tier=Tier.MINIMAL_EVIDENCE, score=1.0)
     genes[1].delete()

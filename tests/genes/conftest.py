@@ -1,32 +1,11 @@
-"""Small factories for genes and evidence; other apps' tests may import them."""
+"""Synthetic evidence in bulk and the golden fixture, whose scores are worked out by hand."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
-
 import pytest
 
-from genes.config import best_classification
 from genes.models import Evidence, Gene
-
-
-def make_gene(hgnc_id: int, symbol: str | None = None, **fields: Any) -> Gene:
-    return Gene.objects.create(hgnc_id=hgnc_id, symbol=symbol or f"GENE{hgnc_id}", **fields)
-
-
-def make_evidence(gene: Gene | int, source: str, **fields: Any) -> Evidence:
-    """One evidence row; `classifications=[...]` fills classification/weight like ingestion."""
-    classifications: Iterable[str] | None = fields.pop("classifications", None)
-    if classifications is not None:
-        labels = list(classifications)
-        best = best_classification(source, labels)
-        if best:
-            fields.setdefault("classification", best[0])
-            fields.setdefault("classification_weight", best[1])
-        fields.setdefault("details", {"classifications": labels})
-    gene_id = gene.hgnc_id if isinstance(gene, Gene) else gene
-    return Evidence.objects.create(gene_id=gene_id, source=source, **fields)
+from tests.factories import EvidenceFactory, GeneFactory
 
 
 def make_synthetic_evidence(gene_count: int, *, start: int = 1) -> None:
@@ -59,33 +38,34 @@ def make_synthetic_evidence(gene_count: int, *, start: int = 1) -> None:
 
 
 @pytest.fixture
-def gene_factory():
-    return make_gene
-
-
-@pytest.fixture
-def evidence_factory():
-    return make_evidence
-
-
-@pytest.fixture
 def golden():
     """Seven genes whose scores tests/genes/test_scoring.py works out by hand."""
-    genes = {i: make_gene(i, f"G{i}") for i in range(1, 8)}
+    genes = {i: GeneFactory(hgnc_id=i, symbol=f"G{i}") for i in range(1, 8)}
     for gid, panels, supporting in [(1, 3, 2), (2, 1, 1), (3, 1, 0), (4, 2, 1)]:
-        make_evidence(genes[gid], "panelapp", panel_count=panels, supporting_panel_count=supporting)
-    make_evidence(genes[1], "literature", publication_count=5)
+        EvidenceFactory(
+            gene=genes[gid],
+            source="panelapp",
+            panel_count=panels,
+            supporting_panel_count=supporting,
+        )
+    EvidenceFactory(gene=genes[1], source="literature", publication_count=5)
     for gid, panels in [(2, 1), (1, 2), (5, 4)]:
-        make_evidence(genes[gid], "diagnostic-panels", panel_count=panels)
+        EvidenceFactory(gene=genes[gid], source="diagnostic-panels", panel_count=panels)
     for gid, terms, diseases in [(1, 4, 2), (3, 4, 1), (5, 1, 1)]:
-        make_evidence(genes[gid], "hpo", phenotype_count=terms, disease_count=diseases)
+        EvidenceFactory(
+            gene=genes[gid], source="hpo", phenotype_count=terms, disease_count=diseases
+        )
     for gid, pairs, pmids in [(1, 3, 1), (2, 2, 2), (4, 10, 5)]:
-        make_evidence(genes[gid], "pubtator", mention_pair_count=pairs, publication_count=pmids)
-    make_evidence(genes[1], "clingen", classifications=["Definitive"])
-    make_evidence(genes[3], "clingen", classifications=["Moderate"])
-    make_evidence(genes[6], "clingen", classifications=["Refuted"])
-    make_evidence(genes[1], "gencc", classifications=["Disputed Evidence", "Definitive"])
-    make_evidence(genes[2], "gencc", classifications=["Supportive"])
-    make_evidence(genes[4], "gencc", classifications=["Foo bar"])
-    make_evidence(genes[5], "gencc", classifications=["Animal Model Only"])
+        EvidenceFactory(
+            gene=genes[gid], source="pubtator", mention_pair_count=pairs, publication_count=pmids
+        )
+    EvidenceFactory(gene=genes[1], source="clingen", classifications=["Definitive"])
+    EvidenceFactory(gene=genes[3], source="clingen", classifications=["Moderate"])
+    EvidenceFactory(gene=genes[6], source="clingen", classifications=["Refuted"])
+    EvidenceFactory(
+        gene=genes[1], source="gencc", classifications=["Disputed Evidence", "Definitive"]
+    )
+    EvidenceFactory(gene=genes[2], source="gencc", classifications=["Supportive"])
+    EvidenceFactory(gene=genes[4], source="gencc", classifications=["Foo bar"])
+    EvidenceFactory(gene=genes[5], source="gencc", classifications=["Animal Model Only"])
     return genes

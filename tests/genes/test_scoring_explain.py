@@ -76,12 +76,17 @@ def test_explanations_load_in_constant_queries(golden):
 
 
 def test_explanation_lists_classifications_from_ingestion_details():
-    from tests.genes.conftest import make_evidence, make_gene
+    from tests.factories import EvidenceFactory, GeneFactory
 
-    gene = make_gene(42, "PKD1")
+    gene = GeneFactory(hgnc_id=42, symbol="PKD1")
     curations = [{"classification": "Disputed"}, {"classification": "Definitive"}]
-    make_evidence(gene, "clingen", classification="Definitive", classification_weight=1.0,
-                  details={"curations": curations})  # fmt: skip
+    EvidenceFactory(
+        gene=gene,
+        source="clingen",
+        classification="Definitive",
+        classification_weight=1.0,
+        details={"curations": curations},
+    )
     scores_recompute()
     clingen = _by_source(score_explain(42)["evidence_score"]["sources"])["clingen"]
     assert clingen["classifications"] == ["Disputed", "Definitive"]

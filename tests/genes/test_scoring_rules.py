@@ -15,7 +15,7 @@ from genes.config import (
 )
 from genes.models import GeneScore
 from genes.scoring import scores_recompute
-from tests.genes.conftest import make_evidence, make_gene
+from tests.factories import EvidenceFactory, GeneFactory
 
 
 def test_classification_weight_ignores_case_and_spacing():
@@ -82,14 +82,14 @@ def test_tier_boundaries_in_the_database():
         10: ("Refuted", None, False, False),  # 0, 1, 0 → no evidence
     }
     for gene_id, (clingen, gencc, panelapp, hpo) in cases.items():
-        gene = make_gene(gene_id)
-        make_evidence(gene, "clingen", classifications=[clingen])
+        gene = GeneFactory(hgnc_id=gene_id)
+        EvidenceFactory(gene=gene, source="clingen", classifications=[clingen])
         if gencc:
-            make_evidence(gene, "gencc", classifications=[gencc])
+            EvidenceFactory(gene=gene, source="gencc", classifications=[gencc])
         if panelapp:
-            make_evidence(gene, "panelapp", panel_count=1, supporting_panel_count=1)
+            EvidenceFactory(gene=gene, source="panelapp", panel_count=1, supporting_panel_count=1)
         if hpo:
-            make_evidence(gene, "hpo", phenotype_count=1, disease_count=1)
+            EvidenceFactory(gene=gene, source="hpo", phenotype_count=1, disease_count=1)
     scores_recompute()
     got = {s.gene_id: (s.score, s.tier) for s in GeneScore.objects.all()}
     assert got == {
@@ -120,16 +120,17 @@ def test_overrides_from_settings_replace_single_keys():
     # Leaving the override restores the defaults (their values are pinned by behaviour in
     # test_config_boundaries.py, not here).
     assert classic_threshold("literature") == DEFAULTS["classic_thresholds"]["literature"]
-    assert classification_weight("gencc", "Supportive") == (
-        DEFAULTS["classification_weights"]["gencc"]["Supportive"]
+    assert (
+        classification_weight("gencc", "Supportive")
+        == (DEFAULTS["classification_weights"]["gencc"]["Supportive"])
     )
     assert scoring_config().high_evidence_min_count == DEFAULTS["high_evidence_min_count"]
 
 
 @pytest.mark.django_db
 def test_recompute_uses_overridden_thresholds():
-    gene = make_gene(1)
-    make_evidence(gene, "literature", publication_count=2)
+    gene = GeneFactory(hgnc_id=1)
+    EvidenceFactory(gene=gene, source="literature", publication_count=2)
     scores_recompute()
     assert GeneScore.objects.get().literature_flag is True
     with override_settings(SCORING_OVERRIDES={"classic_thresholds": {"literature": 3}}):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
-from genes.models import Evidence, Gene, GeneScore, GeneSymbol, SymbolKind, Tier
+from genes.models import Gene, GeneSymbol, SymbolKind, Tier
+from tests.factories import EvidenceFactory, GeneFactory, GeneScoreFactory
 
 ALL_SOURCES = ("panelapp", "clingen", "gencc", "hpo", "pubtator", "literature", "diagnostic-panels")
 SCORE_FIELD = {source: source.replace("-", "_") + "_score" for source in ALL_SOURCES}
@@ -74,9 +74,9 @@ def make_scored_gene(
     **fields: Any,
 ) -> Gene:
     """A gene with evidence rows for `sources` ({source: source score}) and its score row."""
-    gene = Gene.objects.create(hgnc_id=hgnc_id, symbol=symbol, name=name or f"{symbol} protein")
+    gene = GeneFactory(hgnc_id=hgnc_id, symbol=symbol, name=name or f"{symbol} protein")
     for source in sources:
-        Evidence.objects.create(
+        EvidenceFactory(
             gene=gene,
             source=source,
             details=(details or {}).get(source, {}),
@@ -88,19 +88,16 @@ def make_scored_gene(
             source_version="2026-08-25" if source == "clingen" else "",
         )
     score_fields = {SCORE_FIELD[source]: value for source, value in sources.items()}
-    GeneScore.objects.create(
+    GeneScoreFactory(
         gene=gene,
         evidence_count=evidence_count,
         list_count=min(len(sources), 5),
         panelapp_flag=True if "panelapp" in sources else None,
         literature_flag=("literature" in sources) or None,
         source_count_percentile=1.0,
-        high_evidence=evidence_count >= 2,
         score=score,
         source_count=len(sources),
         tier=tier,
-        sources_with_data=7,
-        computed_at=timezone.now(),
         **score_fields,
         **fields,
     )

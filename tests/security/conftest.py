@@ -1,18 +1,13 @@
-"""Users in each role (with passwords and API tokens), a scored gene, a clean cache."""
+"""API tokens, a scored gene, a clean cache (role users are in tests/conftest.py)."""
 
 from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from curation.roles import CURATOR, VIEWER
 from genes.models import Evidence, Gene, GeneScore, Tier
-from tests.conftest import make_role_user
-
-PASSWORD = "Very-Secret-Pass-7391"
 
 
 @pytest.fixture(autouse=True)
@@ -22,36 +17,8 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def _clean_cache():
+def _empty_cache(empty_cache):
     """Throttle counters and axes state live in the cache and the database; start empty."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def make_user(username: str, role: str | None = None, *, staff: bool = True) -> User:
-    return make_role_user(username, role, password=PASSWORD, staff=staff)
-
-
-@pytest.fixture
-def curator(db) -> User:
-    return make_user("cora_curator", CURATOR)
-
-
-@pytest.fixture
-def viewer(db) -> User:
-    return make_user("vic_viewer", VIEWER)
-
-
-@pytest.fixture
-def member(db) -> User:
-    """Logged in, but neither staff nor in a role."""
-    return make_user("mia_member", staff=False)
-
-
-@pytest.fixture
-def superuser(db) -> User:
-    return User.objects.create_superuser("root_admin", password=PASSWORD)
 
 
 @pytest.fixture

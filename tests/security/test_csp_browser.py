@@ -54,7 +54,7 @@ def test_gene_browser_filtering_with_htmx_breaks_no_csp_rule(
 
 @pytest.mark.django_db(transaction=True)
 def test_admin_pages_break_no_csp_rule(browser_page, live_server, superuser):
-    from tests.security.conftest import PASSWORD
+    from tests.factories import PASSWORD
 
     browser_page.goto(live_server.url + "/admin/login/")
     browser_page.fill("#id_username", superuser.username)

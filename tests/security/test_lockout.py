@@ -10,7 +10,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.test import override_settings
 
-from tests.security.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 LIMIT = 3
 

@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 
 from common.logging import JsonFormatter, SecretScrubFilter, logging_config
-from tests.security.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 
 @pytest.fixture(params=["text", "json"])

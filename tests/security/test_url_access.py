@@ -17,7 +17,7 @@ import pytest
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
-from tests.security.conftest import make_user
+from tests.factories import UserFactory
 
 
 class Access(Enum):
@@ -232,8 +232,8 @@ def _post_as(client: Client, route: Route, user, token: str | None):
 def test_writes_need_the_role_that_holds_the_permission(client, token_of, scored_gene, route):
     from curation.roles import CURATOR, VIEWER
 
-    viewer = make_user("victor", VIEWER)
-    curator = make_user("curt", CURATOR)
+    viewer = UserFactory(username="victor", role=VIEWER)
+    curator = UserFactory(username="curt", role=CURATOR)
     assert not viewer.has_perm(route.rule.write_permission)
     assert curator.has_perm(route.rule.write_permission)
     is_api = route.path.startswith("/api/")
