@@ -9,10 +9,23 @@ from typing import Any
 import pytest
 from asgiref.sync import async_to_sync
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from rest_framework.throttling import SimpleRateThrottle
 
 JSON_RPC_HEADERS = {"accept": "application/json, text/event-stream"}
 TOOLS_LIST = {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}
+
+
+@pytest.fixture(autouse=True)
+def _keep_test_connection():
+    """Django's ASGI handler closes the database connection around each request; the test's
+    transaction lives on it (Django's own test client disconnects these handlers too)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture(autouse=True)
