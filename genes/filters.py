@@ -218,6 +218,11 @@ class GeneScoreFilterSet(django_filters.FilterSet):
         item_clean=_choice_cleaner(source_keys, "source"),
         help_text="Comma-separated source keys; a gene must have evidence from all of them.",
     )
+    only_sources = StrictBooleanFilter(
+        method="filter_only_sources",
+        help_text="true: no evidence from any source outside `source` — exactly that combination "
+        "of sources, as one column of the UpSet plot.",
+    )
     high_evidence = StrictBooleanFilter(
         field_name="high_evidence", help_text="true: classic evidence count ≥ 2; false: below."
     )
@@ -264,6 +269,13 @@ class GeneScoreFilterSet(django_filters.FilterSet):
             rows = Evidence.objects.filter(gene_id=OuterRef("gene_id"), source=source)
             queryset = queryset.filter(Exists(rows))
         return queryset
+
+    def filter_only_sources(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if not value:
+            return queryset
+        chosen = self.form.cleaned_data.get("source") or []
+        others = Evidence.objects.filter(gene_id=OuterRef("gene_id")).exclude(source__in=chosen)
+        return queryset.filter(~Exists(others))
 
 
 def gene_list_filter_names() -> list[str]:

@@ -28,6 +28,7 @@ class Bar:
     value: float
     text: str = ""  # what is printed after the bar; defaults to the value
     css: str = "bar"
+    url: str = ""  # where a click on the bar leads (the gene browser, filtered)
 
 
 def label_width(labels: Sequence[str], minimum: int = 60) -> int:
@@ -46,6 +47,14 @@ def _svg(
     )
 
 
+def _linked(parts: list[str], url: str, label: str) -> list[str]:
+    """The parts of one bar or column wrapped in a link (SVG 2 `<a href>`), when it has one."""
+    if not url:
+        return parts
+    opening = format_html('<a class="chart-link" href="{}" aria-label="{}">', url, label)
+    return [opening, *parts, "</a>"]
+
+
 def horizontal_bars(bars: Sequence[Bar], *, title: str, maximum: float | None = None) -> SafeString:
     """One labelled bar per row, scaled to `maximum` (default: the largest value)."""
     top = maximum if maximum is not None else max((bar.value for bar in bars), default=0)
@@ -56,24 +65,23 @@ def horizontal_bars(bars: Sequence[Bar], *, title: str, maximum: float | None = 
         y = index * ROW_HEIGHT
         width = round(max(bar.value * scale, 0), 1)
         text = bar.text or f"{bar.value:g}"
-        body.append(
-            format_html(
-                '<text x="{}" y="{}" text-anchor="end">{}</text>'
-                '<rect class="{}" x="{}" y="{}" width="{}" height="{}" rx="2"></rect>'
-                '<text x="{}" y="{}">{}</text>',
-                left - 8,
-                y + FONT_BASELINE,
-                bar.label,
-                bar.css,
-                left,
-                y + 4,
-                width,
-                ROW_HEIGHT - 8,
-                left + width + 6,
-                y + FONT_BASELINE,
-                text,
-            )
+        row = format_html(
+            '<text x="{}" y="{}" text-anchor="end">{}</text>'
+            '<rect class="{}" x="{}" y="{}" width="{}" height="{}" rx="2"></rect>'
+            '<text x="{}" y="{}">{}</text>',
+            left - 8,
+            y + FONT_BASELINE,
+            bar.label,
+            bar.css,
+            left,
+            y + 4,
+            width,
+            ROW_HEIGHT - 8,
+            left + width + 6,
+            y + FONT_BASELINE,
+            text,
         )
+        body.extend(_linked([row], bar.url, f"{bar.label}: {text} — show these genes"))
     height = max(len(bars), 1) * ROW_HEIGHT
     # "chart-bars" may shrink a little on a phone (site.css); other charts scroll in their box.
     return _svg(left + BAR_AREA + VALUE_WIDTH, height, title, body, css="chart chart-bars")
@@ -133,10 +141,12 @@ def upset(
     intersections: Sequence[tuple[Sequence[str], int]],
     *,
     title: str,
+    links: Sequence[str] = (),
 ) -> SafeString:
     """UpSet plot: intersection sizes as columns over a dot matrix of the sets they combine.
 
-    `set_labels` is [(key, label)], `intersections` is [(keys in the combination, gene count)].
+    `set_labels` is [(key, label)], `intersections` is [(keys in the combination, gene count)];
+    `links`, when given, has one URL per intersection: a click on its column or dots opens it.
     """
     left = label_width([label for _, label in set_labels])
     column_width, bar_height, row = 26, 150, 22
@@ -149,10 +159,17 @@ def upset(
         body.append(
             format_html('<text x="{}" y="{}" text-anchor="end">{}</text>', left - 8, y + 15, label)
         )
+    label_of = dict(set_labels)
     for column, (keys, size) in enumerate(intersections):
         x = left + column * column_width + column_width // 2
         height = round(size * scale, 1)
-        body.append(
+        parts = [
+            format_html(
+                '<rect class="hit-area" x="{}" y="0" width="{}" height="{}"></rect>',
+                x - column_width / 2,
+                column_width,
+                matrix_top + len(set_labels) * row,
+            ),
             format_html(
                 '<rect class="bar" x="{}" y="{}" width="{}" height="{}"></rect>'
                 '<text x="{}" y="{}" text-anchor="middle">{}</text>',
@@ -163,11 +180,11 @@ def upset(
                 x,
                 20 + bar_height - height - 4,
                 size,
-            )
-        )
+            ),
+        ]
         member_rows = [i for i, (key, _) in enumerate(set_labels) if key in keys]
         if len(member_rows) > 1:
-            body.append(
+            parts.append(
                 format_html(
                     '<line class="link" x1="{}" y1="{}" x2="{}" y2="{}"></line>',
                     x,
@@ -178,7 +195,7 @@ def upset(
             )
         for index in range(len(set_labels)):
             css = "dot-on" if index in member_rows else "dot-off"
-            body.append(
+            parts.append(
                 format_html(
                     '<circle class="{}" cx="{}" cy="{}" r="6"></circle>',
                     css,
@@ -186,5 +203,8 @@ def upset(
                     matrix_top + index * row + 11,
                 )
             )
+        url = links[column] if column < len(links) else ""
+        names = " + ".join(label_of.get(key, key) for key in keys)
+        body.extend(_linked(parts, url, f"{size} genes with evidence from exactly {names}"))
     width = left + max(len(intersections), 1) * column_width + 10
     return _svg(width, matrix_top + len(set_labels) * row + 6, title, body)

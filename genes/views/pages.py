@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from common.caching import cached_page
 from genes.config import COUNT_SOURCES, SCORE_COLUMNS, scoring_config
@@ -24,10 +26,25 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _tier_chart(totals: dict[str, Any]) -> Any:
     bars = [
-        Bar(row["label"], row["genes"], css=f"bar tier-bar-{row['tier']}")
+        Bar(
+            row["label"],
+            row["genes"],
+            css=f"bar tier-bar-{row['tier']}",
+            url=browser_url(tier=row["tier"]),
+        )
         for row in totals["tiers"]
     ]
     return horizontal_bars(bars, title="Genes per tier")
+
+
+def browser_url(**filters: str) -> str:
+    """The gene browser with these filters (the page's own parameter names)."""
+    return f"{reverse('genes:gene_list')}?{urlencode(filters)}"
+
+
+def intersection_url(sources: list[str]) -> str:
+    """The genes of one UpSet column: evidence from all of these sources and from no other."""
+    return browser_url(source=",".join(sources), only_sources="true")
 
 
 def _overlap_context() -> dict[str, Any]:
@@ -38,16 +55,25 @@ def _overlap_context() -> dict[str, Any]:
     return {
         "overlaps": overlaps,
         "overlap_rows": [
-            {"labels": [label_of[key] for key in entry["sources"]], **entry} for entry in shown
+            {
+                "labels": [label_of[key] for key in entry["sources"]],
+                "url": intersection_url(entry["sources"]),
+                **entry,
+            }
+            for entry in shown
         ],
         "overlaps_hidden": max(len(overlaps["intersections"]) - len(shown), 0),
         "upset_chart": upset(
             set_labels,
             [(entry["sources"], entry["size"]) for entry in shown],
             title="Genes per combination of sources (UpSet plot)",
+            links=[intersection_url(entry["sources"]) for entry in shown],
         ),
         "set_chart": horizontal_bars(
-            [Bar(entry["label"], entry["size"]) for entry in overlaps["sets"]],
+            [
+                Bar(entry["label"], entry["size"], url=browser_url(source=entry["key"]))
+                for entry in overlaps["sets"]
+            ],
             title="Genes with evidence per source",
         ),
     }

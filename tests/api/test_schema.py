@@ -22,6 +22,7 @@ GENE_LIST_PARAMETERS = {
     "filter[min_evidence_count]",
     "filter[max_evidence_count]",
     "filter[source]",
+    "filter[only_sources]",
     "filter[high_evidence]",
     "filter[hgnc_ids]",
     "sort",

@@ -124,3 +124,15 @@ def test_phone_filters_fold_behind_a_button_and_stay_open_while_filtering(
         page.goto(f"{live_server.url}/genes/")
         assert page.locator("#gene-filters").is_visible()
         assert not page.locator(".filters-toggle").is_visible()
+
+
+def test_upset_column_click_opens_the_browser_on_its_genes(live_server, demo_site, monkeypatch):
+    with chromium_context(monkeypatch, viewport={"width": 1366, "height": 900}) as context:
+        page = context.new_page()
+        page.goto(f"{live_server.url}/statistics/")
+        column = page.locator("#overlaps svg a.chart-link").first
+        size = column.locator("text").first.text_content()
+        column.click()
+        page.wait_for_url("**/genes/?source=*only_sources=true*")
+        assert page.locator("#result-count").inner_text().startswith(f"{size} gene")
+        assert page.locator("#only-sources").is_checked()
