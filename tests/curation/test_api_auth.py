@@ -61,6 +61,7 @@ def test_api_unknown_gene_is_a_validation_error(api_client, curator, genes):
     api_client.force_authenticate(curator)
     body = {"gene": "HGNC:1", "verdict": "confirmed", "rationale": "R."}
     assert api_client.post("/api/decisions/", body, format="json").status_code == 400
+    assert not CuratorDecision.objects.exists()
 
 
 def test_wrong_password_gets_no_token(api_client, curator):
@@ -113,6 +114,7 @@ def test_run_trigger_refuses_a_second_run_while_one_is_active(api_client, curato
 def test_run_trigger_rejects_unknown_source(api_client, curator):
     api_client.force_authenticate(curator)
     assert api_client.post("/api/runs/", {"source": "omim"}, format="json").status_code == 400
+    assert not SourceRun.objects.exists()
 
 
 LITERATURE_CSV = b"pmid,gene_symbol,hgnc_id,title\n90000001,PKD1,HGNC:9008,Study\n"

@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 
 from curation.models import CuratorDecision
 from curation.roles import ADMIN, CURATOR, VIEWER
+from pipeline.models import SourceRun
 
 pytestmark = pytest.mark.django_db
 
@@ -81,21 +82,29 @@ def test_api_decision_write_is_role_checked(api_client, request, genes, role_fix
     api_client.force_authenticate(request.getfixturevalue(role_fixture))
     body = {"gene": "HGNC:9008", "verdict": "confirmed", "rationale": "Segregates in families."}
     assert api_client.post("/api/decisions/", body, format="json").status_code == expected
+    assert CuratorDecision.objects.exists() is (expected == 201)
 
 
 def test_api_decision_write_needs_authentication(api_client, genes):
     body = {"gene": "HGNC:9008", "verdict": "confirmed", "rationale": "Segregates in families."}
     assert api_client.post("/api/decisions/", body, format="json").status_code in (401, 403)
+    assert not CuratorDecision.objects.exists()
 
 
 @pytest.mark.parametrize(
     ("role_fixture", "expected"),
     [("admin_user", 202), ("curator", 202), ("viewer", 403), ("staff_without_role", 403)],
 )
-def test_api_run_trigger_is_role_checked(api_client, request, role_fixture, expected):
+def test_api_run_trigger_is_role_checked(
+    api_client, request, role_fixture, expected, django_capture_on_commit_callbacks
+):
     api_client.force_authenticate(request.getfixturevalue(role_fixture))
-    response = api_client.post("/api/runs/", {"source": "panelapp"}, format="json")
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = api_client.post("/api/runs/", {"source": "panelapp"}, format="json")
     assert response.status_code == expected
+    # A refused trigger creates no run and queues nothing.
+    assert SourceRun.objects.count() == (1 if expected == 202 else 0)
+    assert bool(queued) is (expected == 202)
 
 
 def _offered_actions(client, user) -> set[str]:
