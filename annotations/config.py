@@ -51,6 +51,8 @@ DEFAULTS: dict[str, Any] = {
     },
     "syndromic_min_terms": 3,
     "syndromic_min_fraction": 0.3,
+    # STRING combined score (0-1000, 400 = medium confidence) below which links are not loaded;
+    # so it is also the default minimum of the network page, API and MCP tool.
     "string_min_score": 400,
     "string_neighbour_count": 10,
     "network_default_top": 100,
@@ -64,3 +66,8 @@ def annotation_setting(key: str) -> Any:
     """One configuration value, honouring `settings.ANNOTATION_OVERRIDES`."""
     overrides = settings.ANNOTATION_OVERRIDES or {}
     return overrides.get(key, DEFAULTS[key])
+
+
+def string_min_score() -> int:
+    """The lowest STRING combined score loaded, the default threshold of every network view."""
+    return int(annotation_setting("string_min_score"))

@@ -11,7 +11,7 @@ import networkx as nx
 from django.db.models import Q
 from django.db.models.functions import Upper
 
-from annotations.config import annotation_setting
+from annotations.config import annotation_setting, string_min_score
 from annotations.models import (
     ClinVarSummary,
     GeneConstraint,
@@ -165,9 +165,11 @@ def network_genes(
 
 
 def network_get(
-    *, symbols: list[str] | None = None, top: int | None = None, min_score: int = 400
+    *, symbols: list[str] | None = None, top: int | None = None, min_score: int | None = None
 ) -> dict[str, Any]:
     """The STRING subgraph of the chosen genes, with Louvain communities (fixed seed)."""
+    if min_score is None:
+        min_score = string_min_score()
     gene_ids, unknown = network_genes(symbols=symbols, top=top)
     nodes = {
         row["hgnc_id"]: row

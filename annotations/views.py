@@ -9,19 +9,9 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from annotations.api.views import network_params
-from annotations.config import annotation_setting
+from annotations.config import annotation_setting, string_min_score
 from common.api_errors import InvalidParameter
 from genes.models import Tier
-
-# Node colours for the drawing; they match the tier badges (.tier-<value>) in static/css/site.css.
-TIER_COLOURS = {
-    Tier.COMPREHENSIVE_SUPPORT: "#0d5c2f",
-    Tier.MULTI_SOURCE_SUPPORT: "#1f7a47",
-    Tier.ESTABLISHED_SUPPORT: "#2b5f9e",
-    Tier.PRELIMINARY_EVIDENCE: "#7a5300",
-    Tier.MINIMAL_EVIDENCE: "#6b4a7d",
-    Tier.NO_EVIDENCE: "#555f6d",
-}
 
 # The form's labels, to name a refused value the way the page does.
 FIELD_LABELS = {"genes": "Genes", "top": "Top genes", "min_score": "Minimum combined score"}
@@ -30,7 +20,7 @@ FIELD_LABELS = {"genes": "Genes", "top": "Top genes", "min_score": "Minimum comb
 def network_page(request: HttpRequest) -> HttpResponse:
     genes = request.GET.get("genes", "").strip()
     top = request.GET.get("top", "").strip() or str(annotation_setting("network_default_top"))
-    min_score = request.GET.get("min_score", "").strip() or "400"
+    min_score = request.GET.get("min_score", "").strip() or str(string_min_score())
     query = {"min_score": min_score, **({"genes": genes} if genes else {"top": top})}
     # The API's own validation, so a bad value is explained on the page (the drawing used to
     # report only "HTTP 400"); the page then draws nothing and keeps the form as typed.
@@ -48,7 +38,7 @@ def network_page(request: HttpRequest) -> HttpResponse:
         "max_genes": annotation_setting("network_max_genes"),
         "api_url": f"{reverse('api-network')}?{urlencode(query)}",
         "tiers": [(tier.value, tier.label) for tier in Tier],
-        "tier_colours": {tier.value: colour for tier, colour in TIER_COLOURS.items()},
+        "tier_colours": {tier.value: tier.colour for tier in Tier},
         "tier_labels": {tier.value: tier.label for tier in Tier},
     }
     return render(request, "annotations/network.html", context, status=400 if error else 200)

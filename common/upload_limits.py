@@ -26,6 +26,8 @@ from django.http.multipartparser import MultiPartParserError
 from common.middleware import _DualMiddleware
 from common.request_limits import max_body_bytes, too_large_response, upload_max_bytes
 
+# The table formats the upload parsers read (pipeline.sources.tabular); the one list of them.
+DEFAULT_EXTENSIONS = (".csv", ".tsv", ".txt", ".xlsx")
 ZIP_MAGIC = b"PK\x03\x04"
 HTML_STARTS = (b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body")
 
@@ -35,7 +37,7 @@ class UploadRejected(MultiPartParserError, SuspiciousOperation):
 
 
 def allowed_extensions() -> tuple[str, ...]:
-    configured = settings.UPLOAD_ALLOWED_EXTENSIONS
+    configured = settings.UPLOAD_ALLOWED_EXTENSIONS or DEFAULT_EXTENSIONS
     return tuple(extension.lower() for extension in configured)
 
 

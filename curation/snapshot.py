@@ -19,7 +19,7 @@ from django.conf import settings
 
 from curation.models import CuratorDecision, Release
 from genes.config import SCORE_COLUMNS
-from genes.models import Evidence, GeneScore
+from genes.models import EVIDENCE_SUMMARY_FIELDS, Evidence, GeneScore
 
 SCORE_FIELDS = [f"{column}_score" for _, column in SCORE_COLUMNS]
 GENE_COLUMNS = [
@@ -34,20 +34,7 @@ GENE_COLUMNS = [
     *SCORE_FIELDS,
     "curator_verdict",
 ]
-EVIDENCE_COLUMNS = [
-    "hgnc_id",
-    "symbol",
-    "source",
-    "panel_count",
-    "supporting_panel_count",
-    "publication_count",
-    "mention_pair_count",
-    "phenotype_count",
-    "disease_count",
-    "classification",
-    "classification_weight",
-    "source_version",
-]
+EVIDENCE_COLUMNS = ["hgnc_id", "symbol", "source", *EVIDENCE_SUMMARY_FIELDS, "source_version"]
 GENES_JSON = "genes.json"
 
 

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
+from common.merging import deep_merge
 from genes.models import Tier
 
 
@@ -200,16 +201,6 @@ class ScoringConfig:
         }
 
 
-def _merged(defaults: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
-    merged = copy.deepcopy(defaults)
-    for key, value in overrides.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _merged(merged[key], value)
-        else:
-            merged[key] = copy.deepcopy(value)
-    return merged
-
-
 def config_from_dict(raw: dict[str, Any]) -> ScoringConfig:
     return ScoringConfig(
         classic_thresholds={str(k): int(v) for k, v in raw["classic_thresholds"].items()},
@@ -227,7 +218,7 @@ def config_from_dict(raw: dict[str, Any]) -> ScoringConfig:
 def scoring_config() -> ScoringConfig:
     """The active rules: DEFAULTS with settings.SCORING_OVERRIDES applied."""
     overrides = settings.SCORING_OVERRIDES or {}
-    return config_from_dict(_merged(DEFAULTS, overrides))
+    return config_from_dict(deep_merge(DEFAULTS, overrides))
 
 
 @receiver(setting_changed)

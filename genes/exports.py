@@ -33,12 +33,13 @@ EXPORT_COLUMNS: tuple[str, ...] = (
     "source_count",
     *SOURCE_SCORE_COLUMNS,
 )
-EXPORT_FORMATS: tuple[str, ...] = ("tsv", "csv", "json")
+# Every export format (command, API `format=`, page links) and its media type, defined here.
 EXPORT_CONTENT_TYPES: dict[str, str] = {
     "tsv": "text/tab-separated-values; charset=utf-8",
     "csv": "text/csv; charset=utf-8",
     "json": "application/json",
 }
+EXPORT_FORMATS: tuple[str, ...] = tuple(EXPORT_CONTENT_TYPES)
 SCORE_DECIMALS = 2
 FRACTION_DECIMALS = 4
 DEFAULT_CHUNK_ROWS = 2000

@@ -15,9 +15,10 @@ import django_filters
 from django import forms
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 
-from common.params import INT32_MAX, ParameterError, ascii_int, clean_text, sort_keys
+from common.params import ParameterError, clean_text, sort_keys
 from genes.extensions import GeneListFilter, gene_list_filters
 from genes.models import Evidence, GeneScore, GeneSymbol, Tier
+from genes.normalise import parse_hgnc_id
 from genes.sources import source_keys
 
 # Weakest first, so `sort=tier` ascends like `sort=score` and `-tier` puts the strongest first.
@@ -34,14 +35,6 @@ SORT_FIELDS = {
 }
 DEFAULT_SORT = ("-score", "approved_symbol")
 MAX_LIST_ITEMS = 1000
-
-
-def parse_hgnc_id(text: str) -> int | None:
-    """`HGNC:1234` or `1234` → 1234; anything else (`²`, 30 digits) → None."""
-    value = text.strip()
-    if value.upper().startswith("HGNC:"):
-        value = value[5:]
-    return ascii_int(value, maximum=INT32_MAX)
 
 
 def tier_rank_expression() -> Case:

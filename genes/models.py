@@ -27,6 +27,25 @@ class Tier(models.TextChoices):
     MINIMAL_EVIDENCE = "minimal_evidence", "Minimal evidence"
     NO_EVIDENCE = "no_evidence", "No evidence"
 
+    @property
+    def colour(self) -> str:
+        """The tier's colour on badges, charts and the network drawing (white text on it).
+
+        Pages get it as the CSS variable `--tier-<value>` from the `genes:tier_css` stylesheet.
+        """
+        return TIER_COLOURS[self.value]
+
+
+# Dark enough for white badge text (WCAG AA), strongest tier darkest green.
+TIER_COLOURS: dict[str, str] = {
+    "comprehensive_support": "#0d5c2f",
+    "multi_source_support": "#1f7a47",
+    "established_support": "#2b5f9e",
+    "preliminary_evidence": "#7a5300",
+    "minimal_evidence": "#6b4a7d",
+    "no_evidence": "#555f6d",
+}
+
 
 class GeneQuerySet(models.QuerySet):
     def approved(self) -> "GeneQuerySet":
@@ -196,6 +215,20 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} evidence for {self.gene_id}"
+
+
+# The typed columns a source's summary fills for one gene: every number scoring reads, so scoring
+# never parses `details`. Ingestion, exports, the API and explanations list them from here.
+EVIDENCE_SUMMARY_FIELDS: tuple[str, ...] = (
+    "panel_count",
+    "supporting_panel_count",
+    "publication_count",
+    "mention_pair_count",
+    "phenotype_count",
+    "disease_count",
+    "classification",
+    "classification_weight",
+)
 
 
 class GeneScore(models.Model):

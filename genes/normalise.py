@@ -17,6 +17,7 @@ from enum import StrEnum
 from django.db.models import Q
 from django.db.models.functions import Upper
 
+from common.params import INT32_MAX, ascii_int
 from genes.models import CuratedSymbolMapping, Gene, GeneStatus, GeneSymbol, SymbolKind
 
 IN_CLAUSE_CHUNK = 5000
@@ -26,7 +27,6 @@ _PREFIX = re.compile(r"^(?:GENE|SYMBOL|HGNC[ _]?SYMBOL|GENE[ _]?SYMBOL)\s*[:=]\s
 _SPECIES_SUFFIX = re.compile(r"_HUMAN$", re.IGNORECASE)
 _TRAILING_ANNOTATION = re.compile(r"\s*[\(\[\{][^\)\]\}]*[\)\]\}]?\s*$")
 _SYMBOL_SHAPE = re.compile(r"^[A-Z0-9][A-Z0-9\-_.@]*$")
-_HGNC_ID = re.compile(r"^(?:HGNC:)?(\d{1,7})$", re.IGNORECASE)
 _NUMERIC_ID = re.compile(r"^\d{1,12}$")
 
 
@@ -80,12 +80,21 @@ def clean_symbol(raw: object) -> str | None:
 
 
 def parse_hgnc_id(value: str | int | None) -> int | None:
-    if value is None or value == "":
+    """`HGNC:1234`, `hgnc:1234`, `1234` or 1234 → 1234; anything else → None.
+
+    The one reading of an HGNC id for files, query parameters and search: ASCII digits only
+    (not `²` or other scripts' digits, which `int()` would accept), positive, and within the
+    integer column (30 digits must not overflow the database query).
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if 0 < value <= INT32_MAX else None
+    if not isinstance(value, str):
         return None
-    if isinstance(value, int):
-        return value if value > 0 else None
-    match = _HGNC_ID.match(str(value).strip())
-    return int(match.group(1)) if match else None
+    text = value.strip()
+    if text[:5].upper() == "HGNC:":
+        text = text[5:]
+    number = ascii_int(text, maximum=INT32_MAX)
+    return number or None
 
 
 def parse_ncbi_id(value: str | int | None) -> int | None:

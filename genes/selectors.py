@@ -14,9 +14,9 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Length, Upper
 
 from common.params import INT32_MAX, ascii_int
-from genes.filters import GeneScoreFilterSet, parse_hgnc_id
+from genes.filters import GeneScoreFilterSet
 from genes.models import Evidence, Gene, GeneScore, GeneStatus, GeneSymbol, SymbolKind
-from genes.normalise import Outcome, normalise_symbol
+from genes.normalise import Outcome, normalise_symbol, parse_hgnc_id
 
 ENSEMBL_PREFIX = "ENSG"
 

@@ -13,4 +13,5 @@ urlpatterns = [
     path("genes/<str:symbol>/", views.gene_detail, name="gene_detail"),
     path("statistics/", views.statistics, name="statistics"),
     path("about/", views.about, name="about"),
+    path("tiers.css", views.tier_stylesheet, name="tier_css"),
 ]

@@ -10,23 +10,13 @@ from typing import Any
 
 from django.utils import timezone
 
-from genes.models import Evidence
+from genes.models import EVIDENCE_SUMMARY_FIELDS, Evidence
 from genes.normalise import Outcome, SymbolQuery, normalise_symbols
 from pipeline.models import SourceRun, StagedReason, StagedRecord
 from pipeline.sources.base import EvidenceSource, EvidenceSummary, SourceRecord
 
 BATCH_SIZE = 2000
 KEY_LENGTH = 256
-SUMMARY_COLUMNS = (
-    "panel_count",
-    "supporting_panel_count",
-    "publication_count",
-    "mention_pair_count",
-    "phenotype_count",
-    "disease_count",
-    "classification",
-    "classification_weight",
-)
 
 
 @dataclass
@@ -116,7 +106,7 @@ def evidence_replace_for_source(
             details=summary.details,
             source_version=version[:128],
             run_id=run_id,
-            **{column: getattr(summary, column) for column in SUMMARY_COLUMNS},
+            **{column: getattr(summary, column) for column in EVIDENCE_SUMMARY_FIELDS},
         )
         for gene_id, summary in summaries.items()
     ]

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from common.fetching import Fetcher
-from genes.models import CuratedSymbolMapping, Evidence, Gene
+from genes.models import EVIDENCE_SUMMARY_FIELDS, CuratedSymbolMapping, Evidence, Gene
 from pipeline.evidence import (
     RecordGroups,
     evidence_replace_for_source,
@@ -300,20 +300,7 @@ def staged_record_map(*, record: StagedRecord, gene: Gene, user: Any = None) -> 
         records = cls.records_from_details(existing.details) + records
     summaries = summaries_build(cls, {gene.pk: records})
     summary = summaries[gene.pk]
-    fields = {
-        name: getattr(summary, name)
-        for name in (
-            "details",
-            "panel_count",
-            "supporting_panel_count",
-            "publication_count",
-            "mention_pair_count",
-            "phenotype_count",
-            "disease_count",
-            "classification",
-            "classification_weight",
-        )
-    }
+    fields = {name: getattr(summary, name) for name in ("details", *EVIDENCE_SUMMARY_FIELDS)}
     evidence, _ = Evidence.objects.update_or_create(
         gene=gene, source=record.source, defaults={**fields, "run_id": record.run_id}
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from annotations.config import annotation_setting
+from annotations.config import annotation_setting, string_min_score
 
 
 class NetworkQuerySerializer(serializers.Serializer):
@@ -18,7 +18,7 @@ class NetworkQuerySerializer(serializers.Serializer):
     )
     min_score = serializers.IntegerField(
         required=False,
-        default=400,
+        default=string_min_score,
         min_value=0,
         max_value=1000,
         help_text="minimum STRING combined score (0–1000)",

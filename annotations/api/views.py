@@ -14,6 +14,7 @@ from annotations.api.serializers import (
     NetworkQuerySerializer,
     NetworkSerializer,
 )
+from annotations.config import DEFAULTS
 from common.api_errors import InvalidParameter
 
 
@@ -53,7 +54,12 @@ class NetworkView(APIView):
         parameters=[
             OpenApiParameter("genes", str, description="comma-separated symbols"),
             OpenApiParameter("top", int, description="top-N scored genes when genes is empty"),
-            OpenApiParameter("min_score", int, description="minimum combined score, default 400"),
+            OpenApiParameter(
+                "min_score",
+                int,
+                description="minimum combined score, default "
+                f"{DEFAULTS['string_min_score']} (the lowest score loaded)",
+            ),
         ],
         responses=NetworkSerializer,
     )

@@ -7,8 +7,6 @@ from rest_framework.request import Request
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-LOGIN_RATE_DEFAULT = "5/minute"
-
 
 class HasCurationPermission(BasePermission):
     """Writes need the view's `required_permission` (e.g. curation.record_decision)."""
@@ -24,7 +22,7 @@ class HasCurationPermission(BasePermission):
 
 
 class LoginRateThrottle(ScopedRateThrottle):
-    """Rate-limits token requests per client address (scope `login`), 5/minute by default."""
+    """Rate-limits token requests per client address (scope `login`).
 
-    def get_rate(self) -> str:
-        return self.THROTTLE_RATES.get(self.scope) or LOGIN_RATE_DEFAULT
+    The rate is the `login` entry of DEFAULT_THROTTLE_RATES (API_THROTTLE_LOGIN) in settings.
+    """

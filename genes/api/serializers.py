@@ -15,7 +15,14 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from genes.config import CLASSIC_SOURCES, SCORE_COLUMNS
-from genes.models import Evidence, Gene, GeneScore, SymbolKind, format_hgnc_id
+from genes.models import (
+    EVIDENCE_SUMMARY_FIELDS,
+    Evidence,
+    Gene,
+    GeneScore,
+    SymbolKind,
+    format_hgnc_id,
+)
 from genes.sources import source_label
 
 SOURCE_SCORE_FIELDS = {str(key): f"{column}_score" for key, column in SCORE_COLUMNS}
@@ -243,14 +250,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
             "source_version",
             "run_id",
             "updated_at",
-            "panel_count",
-            "supporting_panel_count",
-            "publication_count",
-            "mention_pair_count",
-            "phenotype_count",
-            "disease_count",
-            "classification",
-            "classification_weight",
+            *EVIDENCE_SUMMARY_FIELDS,
             "details",
             "source_link",
         ]

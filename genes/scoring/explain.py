@@ -20,21 +20,17 @@ from genes.config import (
     config_from_dict,
     scoring_config,
 )
-from genes.models import Evidence, GeneScore, ScoreRun, Tier, format_hgnc_id
+from genes.models import (
+    EVIDENCE_SUMMARY_FIELDS,
+    Evidence,
+    GeneScore,
+    ScoreRun,
+    Tier,
+    format_hgnc_id,
+)
 from genes.sources import source_label
 
-_EVIDENCE_FIELDS = (
-    "gene_id",
-    "source",
-    "panel_count",
-    "supporting_panel_count",
-    "publication_count",
-    "mention_pair_count",
-    "phenotype_count",
-    "disease_count",
-    "classification",
-    "classification_weight",
-)
+_EVIDENCE_FIELDS = ("gene_id", "source", *EVIDENCE_SUMMARY_FIELDS)
 _COUNT_SOURCES = {s.key: s for s in COUNT_SOURCES}
 
 

@@ -2,6 +2,14 @@
 
 from genes.views.browser import gene_list, gene_suggest
 from genes.views.detail import gene_detail
-from genes.views.pages import about, home, statistics
+from genes.views.pages import about, home, statistics, tier_stylesheet
 
-__all__ = ["about", "gene_detail", "gene_list", "gene_suggest", "home", "statistics"]
+__all__ = [
+    "about",
+    "gene_detail",
+    "gene_list",
+    "gene_suggest",
+    "home",
+    "statistics",
+    "tier_stylesheet",
+]

@@ -19,6 +19,7 @@ from django.utils.cache import patch_vary_headers
 
 from common.caching import cached_page
 from genes.config import SCORE_COLUMNS
+from genes.exports import EXPORT_FORMATS
 from genes.extensions import gene_list_filters
 from genes.filters import DEFAULT_SORT, GeneScoreFilterSet
 from genes.models import Tier
@@ -28,7 +29,6 @@ from genes.sources import source_choices, source_label
 PAGE_SIZES = (25, 50, 100, 200)
 DEFAULT_PAGE_SIZE = 50
 MULTI_VALUED = ("tier", "source")
-EXPORT_FORMATS = ("csv", "tsv", "json")
 # Per-source score columns on GeneScore: a non-null score means the source lists the gene.
 SOURCE_SCORE_FIELDS = {str(key): f"{column}_score" for key, column in SCORE_COLUMNS}
 ASCENDING_FIRST = ("approved_symbol", "hgnc_id")

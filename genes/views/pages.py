@@ -167,3 +167,20 @@ def about_context() -> dict[str, Any]:
         ],
         "source_total": len(SCORE_COLUMNS),
     }
+
+
+TIER_CSS_MAX_AGE = 24 * 3600
+
+
+def tier_stylesheet(request: HttpRequest) -> HttpResponse:
+    """The tier colours as CSS variables and badge/bar rules, emitted from `Tier.colour`.
+
+    A stylesheet rather than an inline <style>, which the public pages' CSP refuses.
+    """
+    lines = [":root {", *(f"  --tier-{tier.value}: {tier.colour};" for tier in Tier), "}"]
+    for tier in Tier:
+        lines.append(f".tier-{tier.value} {{ background: var(--tier-{tier.value}); }}")
+        lines.append(f".chart .tier-bar-{tier.value} {{ fill: var(--tier-{tier.value}); }}")
+    response = HttpResponse("\n".join(lines) + "\n", content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = f"public, max-age={TIER_CSS_MAX_AGE}"
+    return response

@@ -229,9 +229,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Every uploaded file (API and admin): size cap and accepted types (see
 # common/upload_limits.py).
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=25 * 1024 * 1024)
-UPLOAD_ALLOWED_EXTENSIONS = env.list(
-    "UPLOAD_ALLOWED_EXTENSIONS", default=[".csv", ".tsv", ".txt", ".xlsx"]
-)
+# Empty: the readable table formats (common.upload_limits.DEFAULT_EXTENSIONS).
+UPLOAD_ALLOWED_EXTENSIONS = env.list("UPLOAD_ALLOWED_EXTENSIONS", default=[])
 # Longer URLs (path + query string) are answered 414 (common/request_limits.py); keep it below
 # the proxy's header buffer so the answer comes from here, not from a dropped connection.
 REQUEST_MAX_URL_BYTES = env.int("REQUEST_MAX_URL_BYTES", default=8192)

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
+from annotations.config import DEFAULTS as ANNOTATION_DEFAULTS
 from annotations.selectors import gene_scored_neighbours
 from genes import selectors
 from genes.api.serializers import GeneListAttributesSerializer, gene_match_resource
@@ -147,7 +148,7 @@ def network_neighbours(
     identifier: GeneIdentifier,
     min_combined_score: Annotated[
         int, Field(ge=0, le=1000, description="STRING combined score, 0-1000 (400 = medium)")
-    ] = 400,
+    ] = ANNOTATION_DEFAULTS["string_min_score"],
     limit: Annotated[int, Field(ge=1, le=MAX_NEIGHBOURS)] = 20,
 ) -> Answer:
     """A gene's STRING v12 interaction partners that are themselves scored kidney genes,

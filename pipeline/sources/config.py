@@ -9,11 +9,11 @@ and scalars are replaced.
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from django.conf import settings
 
+from common.merging import deep_merge
 from genes.sources import source_descriptor
 
 # Disease-text keywords shared by ClinGen (disease label) and GenCC (disease title); matched
@@ -71,21 +71,11 @@ HTTP_DEFAULTS: dict[str, Any] = {
 SHRINK_GUARD_DEFAULTS: dict[str, Any] = {"max_drop_percent": 20, "min_genes": 10}
 
 
-def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
-    merged = copy.deepcopy(base)
-    for key, value in override.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _merge(merged[key], value)
-        else:
-            merged[key] = copy.deepcopy(value)
-    return merged
-
-
 def config_resolve(key: str, defaults: dict[str, Any]) -> dict[str, Any]:
     """A source's declared defaults (and the shared HTTP defaults) merged with SOURCE_OVERRIDES."""
     overrides = settings.SOURCE_OVERRIDES or {}
     base = {"http": HTTP_DEFAULTS, "shrink_guard": SHRINK_GUARD_DEFAULTS, **defaults}
-    return _merge(base, overrides.get(key, {}))
+    return deep_merge(base, overrides.get(key, {}))
 
 
 def source_config(key: str) -> dict[str, Any]:

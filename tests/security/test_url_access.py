@@ -83,6 +83,7 @@ ACCESS: dict[str, Rule] = {
     "pipeline:sources": PUBLIC_OK,
     "annotations:network": PUBLIC_OK,
     "genes:home": PUBLIC_OK,
+    "genes:tier_css": PUBLIC_OK,
     "genes:gene_list": PUBLIC_OK,
     "genes:gene_suggest": PUBLIC_OK,
     "genes:gene_detail": PUBLIC_OK,

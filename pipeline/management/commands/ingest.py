@@ -8,10 +8,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from common.upload_limits import allowed_extensions
 from pipeline.models import RunStatus, SourceRun
 from pipeline.sources.registry import is_upload_source, source_keys
-
-UPLOAD_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")
 
 
 class ProgressBar:
@@ -80,7 +79,7 @@ class Command(BaseCommand):
                 files = sorted(
                     path
                     for path in (directory.iterdir() if directory and directory.is_dir() else [])
-                    if path.suffix.lower() in UPLOAD_SUFFIXES
+                    if path.suffix.lower() in allowed_extensions()
                 )
                 if not files:
                     self.stdout.write(f"{key}: no upload files, skipped")
