@@ -54,7 +54,7 @@ def server_env(database_url: str, cache_seconds: int) -> dict[str, str]:
         "API_THROTTLE_ANON": "100000000/minute",
         "LOG_LEVEL": "WARNING",
         "READ_CACHE_SECONDS": str(cache_seconds),
-        "DJANGO_SETTINGS_MODULE": "kidney_genetics.settings",
+        "DJANGO_SETTINGS_MODULE": "kidney_genetics.settings.base",
         "PYTHONPATH": str(REPO_DIR),
     }
     env.pop("REDIS_URL", None)

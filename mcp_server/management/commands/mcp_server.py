@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand
@@ -16,6 +17,6 @@ class Command(BaseCommand):
 
         # stdout carries the protocol: nothing else may write to it.
         for handler in logging.getLogger().handlers:
-            if getattr(handler, "stream", None) is not None and handler.stream.name == "<stdout>":
-                handler.setStream(self.stderr._out)
+            if isinstance(handler, logging.StreamHandler) and handler.stream is sys.stdout:
+                handler.setStream(sys.stderr)
         mcp_server_get().run("stdio")
