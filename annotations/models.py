@@ -75,6 +75,10 @@ class GeneConstraint(models.Model):
     source_version = models.CharField(max_length=64, blank=True)
     run = models.ForeignKey(AnnotationRun, null=True, on_delete=models.SET_NULL, related_name="+")
 
+    class Meta:
+        verbose_name = "gnomAD constraint"
+        verbose_name_plural = "gnomAD constraints"
+
     def __str__(self) -> str:
         return f"gnomAD {self.transcript} for {self.gene_id}"
 
@@ -101,6 +105,10 @@ class ClinVarSummary(models.Model):
     source_version = models.CharField(max_length=64, blank=True)
     run = models.ForeignKey(AnnotationRun, null=True, on_delete=models.SET_NULL, related_name="+")
 
+    class Meta:
+        verbose_name = "ClinVar summary"
+        verbose_name_plural = "ClinVar summaries"
+
     def __str__(self) -> str:
         return f"ClinVar for {self.gene_id}: {self.pathogenic_or_likely} P/LP"
 
@@ -122,6 +130,10 @@ class GeneExpression(models.Model):
     kidney_enrichment = models.FloatField(null=True)
     source_version = models.CharField(max_length=64, blank=True)
     run = models.ForeignKey(AnnotationRun, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = "GTEx expression"
+        verbose_name_plural = "GTEx expression"
 
     def __str__(self) -> str:
         return f"GTEx for {self.gene_id}"
@@ -165,6 +177,10 @@ class GenePhenotypeSummary(models.Model):
     source_version = models.CharField(max_length=64, blank=True)
     run = models.ForeignKey(AnnotationRun, null=True, on_delete=models.SET_NULL, related_name="+")
 
+    class Meta:
+        verbose_name = "HPO phenotype summary"
+        verbose_name_plural = "HPO phenotype summaries"
+
     def __str__(self) -> str:
         return f"HPO summary for {self.gene_id}"
 
@@ -200,6 +216,10 @@ class GenePPIScore(models.Model):
     degree = models.PositiveIntegerField()
     source_version = models.CharField(max_length=64, blank=True)
     computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "STRING PPI score"
+        verbose_name_plural = "STRING PPI scores"
 
     def __str__(self) -> str:
         return f"PPI {self.ppi_score:.2f} for {self.gene_id}"

@@ -66,7 +66,8 @@ class CuratorDecision(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.gene_id}: {self.verdict}"
+        # Admin messages name the gene as curators know it ("NPHS1: confirmed", not "7908: ...").
+        return f"{self.gene.symbol}: {self.get_verdict_display()}"
 
 
 class ReleaseStatus(models.TextChoices):

@@ -7,7 +7,7 @@ are read-only here; the admin is for looking things up (and for gene autocomplet
 from __future__ import annotations
 
 from django.contrib import admin
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, Value, When
 from django.http import HttpRequest
 
 from genes.models import CuratedSymbolMapping, Evidence, Gene, GeneSymbol, HgncLoad
@@ -49,7 +49,20 @@ class GeneAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     show_full_result_count = False
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
-        return super().get_search_results(request, queryset, _hgnc_search_term(search_term))
+        """Matches as before, ranked: the exact symbol first, then symbols that start with the
+        term, then the rest (names, aliases), so typing "REN" offers REN before COQ2 (whose name
+        contains "prenyl"). The changelist applies its own ordering afterwards; the gene
+        autocomplete keeps this one."""
+        term = _hgnc_search_term(search_term)
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, term)
+        if term:
+            rank = Case(
+                When(symbol__iexact=term, then=Value(0)),
+                When(symbol__istartswith=term, then=Value(1)),
+                default=Value(2),
+            )
+            queryset = queryset.annotate(search_rank=rank).order_by("search_rank", "symbol")
+        return queryset, may_have_duplicates
 
     @admin.display(description="Tier", ordering="score__tier")
     def tier(self, obj: Gene) -> str:

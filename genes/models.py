@@ -135,6 +135,8 @@ class HgncLoad(models.Model):
     class Meta:
         ordering = ["-loaded_at"]
         get_latest_by = "loaded_at"
+        verbose_name = "HGNC load"
+        verbose_name_plural = "HGNC loads"
 
     def __str__(self) -> str:
         return f"HGNC {self.release_date or '?'} ({self.file_name})"
@@ -163,7 +165,7 @@ class CuratedSymbolMapping(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.raw_symbol} → {self.gene_id} ({self.source or 'all sources'})"
+        return f"{self.raw_symbol} → {self.gene.symbol} ({self.source or 'all sources'})"
 
 
 class Evidence(models.Model):
@@ -214,7 +216,7 @@ class Evidence(models.Model):
         verbose_name_plural = "evidence"
 
     def __str__(self) -> str:
-        return f"{self.source} evidence for {self.gene_id}"
+        return f"{self.source} evidence for {self.gene.symbol}"
 
 
 # The typed columns a source's summary fills for one gene: every number scoring reads, so scoring
@@ -285,7 +287,7 @@ class GeneScore(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.gene_id}: {self.score:.1f} ({self.tier})"
+        return f"{self.gene.symbol}: {self.score:.1f} ({self.tier})"
 
 
 class ScoreRun(models.Model):

@@ -3,6 +3,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+# The admin is where curators work: name it after the project, not "Django administration".
+admin.site.site_header = "Kidney Genetics Database — curation"
+admin.site.site_title = "Kidney Genetics admin"
+admin.site.index_title = "Curation, pipeline and releases"
+
 urlpatterns = [
     path("", include("core.urls")),
     path("admin/pipeline/", include("pipeline.live_urls")),

@@ -145,13 +145,45 @@ class CandidateCountFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ReviewStatusFilter(admin.SimpleListFilter):
+    """The queue opens on what still needs a curator (Pending); "All" shows every record."""
+
+    title = "review status"
+    parameter_name = "review_status__exact"
+    ALL = "all"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return list(ReviewStatus.choices)
+
+    def value(self) -> str:
+        return super().value() or ReviewStatus.PENDING
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == self.ALL:
+            return queryset
+        return queryset.filter(review_status=self.value())
+
+    def choices(self, changelist: Any):
+        yield {
+            "selected": self.value() == self.ALL,
+            "query_string": changelist.get_query_string({self.parameter_name: self.ALL}),
+            "display": "All",
+        }
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": self.value() == value,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+
 @admin.register(StagedRecord)
 class StagedRecordAdmin(admin.ModelAdmin):
     """The staging review queue: what could not be normalised, and the curator's answer."""
 
     list_display = ["raw_symbol", "source", "reason", "candidate_list", "review_status"]
     list_display += ["mapped_gene", "run", "last_seen_at"]
-    list_filter = ["review_status", "source", "reason", CandidateCountFilter]
+    list_filter = [ReviewStatusFilter, "source", "reason", CandidateCountFilter]
     list_select_related = ["mapped_gene", "run"]
     search_fields = ["raw_symbol", "raw_symbol_key", "=raw_hgnc_id", "=raw_ncbi_id", "detail"]
     autocomplete_fields = ["mapped_gene"]
