@@ -37,14 +37,28 @@ migrate: install
 demo: migrate
 	$(DEV) $(PY) manage.py load_demo --if-empty
 
+# Stopping the django-q2 cluster whose main process is $$worker (started with setsid, so the
+# cluster is one process group): SIGTERM to the main process lets the current task finish;
+# after QCLUSTER_GRACE seconds the group's other processes get SIGTERM (a worker in a source
+# run marks it failed and exits), then SIGKILL for whatever is left. Sending SIGTERM to the
+# whole group at once instead can deadlock the main process in django-q2's stop and orphan
+# its workers.
+QCLUSTER_GRACE ?= 10
+QCLUSTER_STOP = for _ in $$(seq $$(( $(QCLUSTER_GRACE) * 5 ))); do \
+	  kill -0 $$worker 2>/dev/null || break; sleep 0.2; done; \
+	  for pid in $$(pgrep -g $$worker); do [ $$pid = $$worker ] || kill -TERM $$pid; done; \
+	  sleep 2; kill -KILL -- -$$worker 2>/dev/null; true
+
 ## make run: install, migrate, load the demo snapshot into an empty database, then serve the app
 ## with daphne on http://$(HOST):$(PORT) and a django-q2 worker beside it.
 run: demo
 	$(DEV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo "Kidney Genetics Database on http://$(HOST):$(PORT)/  (Ctrl-C stops server and worker)"
-	@trap 'kill 0' INT TERM EXIT; export $(DEV); \
-	  $(PY) manage.py qcluster & \
-	  $(VENV)/bin/daphne -b $(HOST) -p $(PORT) kidney_genetics.asgi:application
+	@export $(DEV); setsid $(PY) manage.py qcluster & worker=$$!; \
+	  $(VENV)/bin/daphne -b $(HOST) -p $(PORT) kidney_genetics.asgi:application & server=$$!; \
+	  stop() { trap - INT TERM EXIT; kill -TERM $$server $$worker 2>/dev/null; \
+	    $(QCLUSTER_STOP); wait $$server 2>/dev/null; exit 0; }; \
+	  trap stop INT TERM EXIT; wait $$server
 
 ## make prod-local: the production topology on this machine (deploy/run_local.py): nginx with TLS
 ## on https://127.0.0.1:$(PROD_LOCAL_PORT)/ in front of two daphne servers and one qcluster, with

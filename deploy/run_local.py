@@ -10,8 +10,8 @@ certificate: nothing runs as a privileged user or on a privileged port, and ever
 writes (certificate, nginx prefix, logs, static files, uploads) stays under `--workdir`.
 
 Stops everything on SIGINT or SIGTERM (and when any process exits): nginx and the ASGI servers
-at once, the qcluster after its current task, and then kills whatever is left in each process
-group, so no worker process outlives the run.
+at once, the qcluster after its current task or, past STOP_SECONDS, with that run marked
+failed; then whatever is left in each process group is killed, so no worker outlives the run.
 """
 
 from __future__ import annotations
@@ -35,7 +35,8 @@ REPO_DIR = Path(__file__).resolve().parents[1]
 SITE_CONFIG = REPO_DIR / "deploy" / "nginx" / "kgdb.conf"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 MIME_TYPES = "/etc/nginx/mime.types"
-STOP_SECONDS = 30
+# How long the current task of the qcluster may take to finish when stopping.
+STOP_SECONDS = 10
 
 
 def nginx_site_render(
@@ -175,20 +176,40 @@ class Topology:
         return next((n for n, p in self.processes.items() if p.poll() is not None), None)
 
     def stop(self) -> None:
-        """nginx first (no new requests), then the servers and the workers; then the groups."""
-        order = sorted(self.processes, key=lambda name: name != "nginx")
-        for name in order:
-            process = self.processes[name]
+        """Each main process first (nginx: no new requests; the qcluster: no new tasks, the
+        current one may finish), for up to STOP_SECONDS; then SIGTERM to the rest of each
+        process group (a worker in a source run marks it failed and exits; signalling the
+        cluster's main process again could deadlock it in django-q2's stop); then SIGKILL."""
+        for name, process in self.processes.items():
             if process.poll() is None:
                 process.send_signal(signal.SIGQUIT if name == "nginx" else signal.SIGTERM)
-        deadline = time.monotonic() + STOP_SECONDS
+        self._wait(STOP_SECONDS)
+        for process in self.processes.values():
+            for pid in _group_members(process.pid):
+                if pid != process.pid:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(pid, signal.SIGTERM)
+        self._wait(3)
+        for process in self.processes.values():
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+    def _wait(self, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
         for process in self.processes.values():
             with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=max(deadline - time.monotonic(), 0.1))
-        for process in self.processes.values():
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)  # leftovers: workers of a stuck cluster
-            process.wait()
+
+
+def _group_members(pgid: int) -> list[int]:
+    """The processes in process group `pgid` (from /proc)."""
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            if int(stat.read_text().rsplit(")", 1)[1].split()[2]) == pgid:
+                members.append(int(stat.parent.name))
+    return members
 
 
 def wait_ready(url: str, topology: Topology, timeout: float = 120) -> None:

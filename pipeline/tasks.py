@@ -11,7 +11,9 @@ servers (daphne) behind a proxy and M `manage.py qcluster` processes; see pipeli
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import signal
 import threading
 import traceback
 from datetime import timedelta
@@ -145,7 +147,7 @@ def source_run_task(run_id: int, snapshot_dir: str | None = None) -> str:
         return run.status
     execute = import_string(settings.PIPELINE_RUN_EXECUTOR)
     try:
-        with _Heartbeat(run_id):
+        with _stop_signal_raises(), _Heartbeat(run_id):
             run = execute(
                 source=run.source,
                 mode=run.mode or "live",
@@ -153,6 +155,11 @@ def source_run_task(run_id: int, snapshot_dir: str | None = None) -> str:
                 run=run,
                 triggered_by=run.triggered_by,
             )
+    except WorkerStopped as stopped:
+        run_mark_failed(run_id=run_id, error=str(stopped))
+        # Leave as the signal asked: a worker that went on would wait for tasks from a
+        # cluster that may be gone, an orphan no one stops.
+        raise SystemExit(128 + signal.SIGTERM) from None
     except Exception as error:  # noqa: BLE001 - the run record carries the failure
         logger.exception("run %s crashed", run_id)
         run_mark_failed(
@@ -161,6 +168,36 @@ def source_run_task(run_id: int, snapshot_dir: str | None = None) -> str:
         return RunStatus.FAILED
     run_event_publish(run, force=True)
     return run.status
+
+
+class WorkerStopped(BaseException):
+    """SIGTERM reached the job worker during a run: the cluster is being stopped as a whole
+    (e.g. `kill 0` or a container stop) or django-q2's timeout ended the task.
+
+    A BaseException, so the source code's own `except Exception` handlers let it through and
+    the run's transaction rolls back like any interrupted run."""
+
+
+@contextlib.contextmanager
+def _stop_signal_raises():
+    """While a run executes in a worker's main thread, SIGTERM raises WorkerStopped, so the
+    run is marked failed at once instead of being left running for the reaper. (In sync mode
+    the task runs in a request thread, where signal handlers cannot be set.)"""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stopped(signum: int, frame: object) -> None:
+        raise WorkerStopped(
+            f"the job worker was stopped ({signal.Signals(signum).name}) during the run; "
+            "the previous data is unchanged, trigger the run again"
+        )
+
+    previous = signal.signal(signal.SIGTERM, stopped)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 class _Heartbeat:
