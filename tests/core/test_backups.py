@@ -18,7 +18,7 @@ from django.urls import reverse
 from core import backups, services
 from core.models import Backup, BackupStatus, BackupTrigger
 from curation import services as curation_services
-from genes.models import Evidence, Gene, GeneScore, SourceKey, Tier
+from genes.models import Evidence, Gene, GeneScore, Tier
 from tests.curation.conftest import score_fields
 
 MEDIA_FILE = "uploads/literature.csv"
@@ -42,7 +42,7 @@ def data(transactional_db, backup_settings):
     for hgnc_id, symbol in [(9008, "PKD1"), (9009, "PKD2"), (7805, "NPHS1")]:
         gene = Gene.objects.create(hgnc_id=hgnc_id, symbol=symbol, name=f"{symbol} protein")
         Evidence.objects.create(
-            gene=gene, source=SourceKey.PANELAPP, panel_count=3, supporting_panel_count=2,
+            gene=gene, source="panelapp", panel_count=3, supporting_panel_count=2,
             source_version="panelapp-2026-11", details={"panels": ["Cystic kidney disease"]},
         )
         GeneScore.objects.create(gene=gene, **score_fields(Tier.ESTABLISHED_SUPPORT, 25.0))
