@@ -37,6 +37,7 @@ DATABASE_URL = os.environ.get(
 SERVER_ENV = {
     "DATABASE_URL": DATABASE_URL,
     "DEBUG": "False",
+    "SECURE_SSL_REDIRECT": "false",  # plain HTTP to daphne, no proxy in front
     "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789",
     "API_THROTTLE_ANON": "100000000/minute",
     "LOG_LEVEL": "WARNING",

@@ -50,6 +50,7 @@ def server_env(database_url: str, cache_seconds: int) -> dict[str, str]:
         **os.environ,
         "DATABASE_URL": database_url,
         "DEBUG": "False",
+        "SECURE_SSL_REDIRECT": "false",  # plain HTTP to daphne, no proxy in front
         "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789",
         "API_THROTTLE_ANON": "100000000/minute",
         "LOG_LEVEL": "WARNING",

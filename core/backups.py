@@ -54,7 +54,7 @@ class BackupWritten:
 
 
 def backup_dir() -> Path:
-    return Path(getattr(settings, "BACKUP_DIR", Path(settings.BASE_DIR) / "var" / "backups"))
+    return Path(settings.BACKUP_DIR)
 
 
 def file_sha256(path: Path) -> str:

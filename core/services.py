@@ -21,7 +21,7 @@ BACKUP_TASK = "core.tasks.backup_task"
 
 
 def backup_keep() -> int:
-    return int(getattr(settings, "BACKUP_KEEP", 14))
+    return settings.BACKUP_KEEP
 
 
 def backup_run(*, trigger: str, triggered_by: Any = None, backup: Backup | None = None) -> Backup:
@@ -93,5 +93,5 @@ def backup_schedule_ensure() -> Schedule:
 
 
 def _backup_time() -> tuple[int, int]:
-    hour, _, minute = str(getattr(settings, "BACKUP_TIME", "02:30")).partition(":")
+    hour, _, minute = settings.BACKUP_TIME.partition(":")
     return int(hour), int(minute or 0)

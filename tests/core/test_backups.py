@@ -18,8 +18,7 @@ from django.urls import reverse
 from core import backups, services
 from core.models import Backup, BackupStatus, BackupTrigger
 from curation import services as curation_services
-from genes.models import Evidence, Gene, GeneScore, Tier
-from tests.curation.conftest import score_fields
+from tests.factories import EvidenceFactory, GeneFactory, GeneScoreFactory
 
 MEDIA_FILE = "uploads/literature.csv"
 SKIPPED_TABLES = {"core_backup"}  # the dump holds this backup's row as still running
@@ -40,12 +39,9 @@ def data(transactional_db, backup_settings):
     """Genes with evidence and scores, a user, and a published release (binary files)."""
     user = User.objects.create_superuser("ada", password="a-long-Secret-pass-42")
     for hgnc_id, symbol in [(9008, "PKD1"), (9009, "PKD2"), (7805, "NPHS1")]:
-        gene = Gene.objects.create(hgnc_id=hgnc_id, symbol=symbol, name=f"{symbol} protein")
-        Evidence.objects.create(
-            gene=gene, source="panelapp", panel_count=3, supporting_panel_count=2,
-            source_version="panelapp-2026-11", details={"panels": ["Cystic kidney disease"]},
-        )
-        GeneScore.objects.create(gene=gene, **score_fields(Tier.ESTABLISHED_SUPPORT, 25.0))
+        gene = GeneFactory(hgnc_id=hgnc_id, symbol=symbol, aliases=[f"{symbol}A"])
+        EvidenceFactory(gene=gene, source="panelapp", panel_count=3, supporting_panel_count=2)
+        GeneScoreFactory(gene=gene)
     release = curation_services.release_draft_create(title="First", user=user)
     curation_services.release_publish(release=release, user=user)
     return user
