@@ -1,41 +1,51 @@
-"""A small terminal progress bar for management commands (no dependency needed)."""
+"""Progress bars for management commands: a thin adapter over tqdm.
+
+The commands report absolute positions (`current` of `total`), sometimes with a note; tqdm counts
+increments. The adapter converts, redraws at most five times a second, stays silent when the
+stream is not a terminal (tqdm's `disable=None`), and closes itself at 100 %.
+"""
 
 from __future__ import annotations
 
 import sys
-import time
 from typing import TextIO
+
+from tqdm import tqdm
 
 
 class ProgressBar:
-    """Redraws one line at most a few times a second; silent when output is not a terminal."""
+    """One line of progress on `stream` (stderr by default)."""
 
-    def __init__(self, label: str, *, stream: TextIO | None = None, width: int = 30) -> None:
-        self.label = label
+    def __init__(self, label: str, *, stream: TextIO | None = None) -> None:
         self.stream = stream or sys.stderr
-        self.width = width
-        self.started = time.monotonic()
-        self._last_draw = 0.0
-        self.interactive = hasattr(self.stream, "isatty") and self.stream.isatty()
+        self._bar = tqdm(
+            desc=label,
+            file=self.stream,
+            disable=None,
+            mininterval=0.2,
+            leave=False,
+            dynamic_ncols=True,
+        )
 
     def update(self, current: int, total: int | None = None, message: str = "") -> None:
-        now = time.monotonic()
-        if not self.interactive or (now - self._last_draw < 0.2 and current != total):
+        bar = self._bar
+        if bar.disable:
             return
-        self._last_draw = now
-        rate = current / max(now - self.started, 1e-6)
-        if total:
-            filled = int(self.width * min(current, total) / total)
-            bar = "#" * filled + "-" * (self.width - filled)
-            line = f"{self.label} [{bar}] {current}/{total} ({rate:,.0f}/s) {message}"
+        if message:
+            bar.set_postfix_str(message[:60], refresh=False)
+        if total and bar.total != total:
+            bar.total = total
+            bar.n = current
+            bar.refresh()
         else:
-            line = f"{self.label} {current:,} ({rate:,.0f}/s) {message}"
-        self.stream.write("\r" + line[:160].ljust(80))
-        self.stream.flush()
+            bar.update(current - bar.n)
+        if total and current >= total:
+            bar.close()
+
+    __call__ = update
 
     def finish(self, message: str = "") -> None:
-        if self.interactive:
-            self.stream.write("\r" + " " * 100 + "\r")
-            self.stream.flush()
+        """Remove the bar and print `message` (if any) on a line of its own."""
+        self._bar.close()
         if message:
             self.stream.write(message + "\n")

@@ -269,8 +269,3 @@ class GeneScoreFilterSet(django_filters.FilterSet):
         chosen = self.form.cleaned_data.get("source") or []
         others = Evidence.objects.filter(gene_id=OuterRef("gene_id")).exclude(source__in=chosen)
         return queryset.filter(~Exists(others))
-
-
-def gene_list_filter_names() -> list[str]:
-    """Every parameter the FilterSet accepts (built-in and registered), for validation and docs."""
-    return list(GeneScoreFilterSet().filters)

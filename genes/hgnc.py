@@ -212,10 +212,8 @@ def read_hgnc_file(path: Path, progress: ProgressCallback | None = None) -> Hgnc
     path = Path(path)
     if not path.exists():
         raise HgncFormatError(f"{path}: no such file")
-    digest = hashlib.sha256()
     with path.open("rb") as raw:
-        for chunk in iter(lambda: raw.read(1 << 20), b""):
-            digest.update(chunk)
+        digest = hashlib.file_digest(raw, "sha256")
     rows: list[HgncRow] = []
     layout = ""
     try:

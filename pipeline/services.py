@@ -56,11 +56,8 @@ def _run_still_running(run: SourceRun, *, lock: bool = False) -> None:
 
 
 def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     with Path(path).open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def scores_recompute_if_available(log: list[str]) -> None:

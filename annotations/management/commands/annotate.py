@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -11,26 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from annotations.loaders import LOADERS
 from annotations.models import RunStatus
 from annotations.services import annotation_run_all, annotation_run_execute, ppi_scores_recompute
-
-
-class ProgressBar:
-    """A one-line text progress bar on stderr, redrawn at most a few times per second."""
-
-    def __init__(self, label: str, stream=sys.stderr, width: int = 30) -> None:
-        self.label, self.stream, self.width = label, stream, width
-        self.last = 0.0
-
-    def __call__(self, current: int, total: int) -> None:
-        now = time.monotonic()
-        if current < total and now - self.last < 0.2:
-            return
-        self.last = now
-        fraction = min(1.0, current / total) if total else 1.0
-        filled = int(self.width * fraction)
-        bar = "#" * filled + "-" * (self.width - filled)
-        end = "\n" if current >= total else ""
-        self.stream.write(f"\r{self.label:<8} [{bar}] {fraction:6.1%}{end}")
-        self.stream.flush()
+from common.terminal import ProgressBar
 
 
 class Command(BaseCommand):

@@ -2,38 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from common.terminal import ProgressBar
 from common.upload_limits import allowed_extensions
 from pipeline.models import RunStatus, SourceRun
 from pipeline.sources.registry import is_upload_source, source_keys
-
-
-class ProgressBar:
-    """A one-line terminal progress bar fed by the run's progress updates."""
-
-    def __init__(self, stream: Any) -> None:
-        self.stream = stream
-        self.interactive = hasattr(stream, "isatty") and stream.isatty()
-
-    def __call__(self, run: SourceRun) -> None:
-        if not self.interactive:
-            return
-        total, current = run.progress_total or 0, run.progress_current or 0
-        filled = int(30 * current / total) if total else 0
-        bar = "#" * filled + "-" * (30 - filled)
-        counter = f"{current}/{total}" if total else ""
-        line = f"\r[{bar}] {run.source} {run.phase:<10} {counter:>13} {run.message[:60]:<60}"
-        self.stream.write(line)
-        self.stream.flush()
-
-    def finish(self) -> None:
-        if self.interactive:
-            self.stream.write("\n")
 
 
 class Command(BaseCommand):
@@ -111,13 +88,15 @@ class Command(BaseCommand):
             mode, directory = "replay", options["snapshot"]
         else:
             mode, directory = "live", None
-        bar = ProgressBar(sys.stderr)
+        bar = ProgressBar(key)
         run = source_run_execute(
             source=key,
             mode=mode,
             snapshot_dir=directory,
             file_path=options.get("file"),
-            progress_listener=bar,
+            progress_listener=lambda run: bar.update(
+                run.progress_current or 0, run.progress_total, f"{run.phase} {run.message}"
+            ),
             rescore=rescore,
             accept_shrink=self._accept_shrink,
         )
