@@ -19,6 +19,7 @@ SORT = "sort"
 FORMAT = "format"
 TOP_LEVEL = {SORT, FORMAT, PAGE_NUMBER, PAGE_SIZE}
 
+
 def filter_param(name: str) -> str:
     """The API spelling of a FilterSet parameter."""
     return SORT if name == SORT else f"filter[{name}]"

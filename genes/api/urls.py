@@ -1,7 +1,9 @@
 """Gene, statistics and API documentation routes under /api/."""
 
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularSwaggerView
+
+from common.schema_view import SchemaView
 
 from . import views
 
@@ -21,6 +23,6 @@ urlpatterns = [
         name="api-statistics-distributions",
     ),
     path("statistics/summary/", views.SummaryView.as_view(), name="api-statistics-summary"),
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("schema/", SchemaView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -7,6 +7,7 @@ ScoreRun (whose stored rules and per-source gene counts explain thresholds and r
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from django.db.models.fields.json import KT
@@ -32,6 +33,17 @@ from genes.sources import source_label
 
 _EVIDENCE_FIELDS = ("gene_id", "source", *EVIDENCE_SUMMARY_FIELDS)
 _COUNT_SOURCES = {s.key: s for s in COUNT_SOURCES}
+
+
+# The plural word of a count label: its last word, or the one before a closing parenthesis
+# ("diagnostic panels (distinct provider, panel)", "distinct (PMID, mention text) pairs").
+_LABEL_PLURAL = re.compile(r"(\w)s(?=( \([^)]*\))?$)")
+
+
+def counted(count: int | None, label: str) -> str:
+    """ "1 curated publication", "2 curated publications": count labels are written plural."""
+    words = _LABEL_PLURAL.sub(r"\1", label, count=1) if count == 1 else label
+    return f"{count} {words}"
 
 
 def _number(value: float | None, digits: int = 2) -> str:
@@ -86,12 +98,12 @@ def _classic_entry(source, row, score: GeneScore | None, config: ScoringConfig) 
         measured = (
             "listed (presence is enough)"
             if source.flag_field is None
-            else f"{entry['count']} {source.classic_count_label} (needs {entry['rule']})"
+            else f"{counted(entry['count'], source.classic_count_label)} (needs {entry['rule']})"
         )
         entry["sentence"] = (
             f"{entry['label']}: {measured} → {verdict}; percentile "
-            f"{_number(entry['percentile'], 3)} from {entry['percentile_count']} "
-            f"{source.classic_count_label}."
+            f"{_number(entry['percentile'], 3)} from "
+            f"{counted(entry['percentile_count'], source.classic_count_label)}."
         )
     return entry
 
@@ -111,7 +123,8 @@ def _count_score_entry(key: str, row, source_score, stats: dict) -> dict:
         entry["sentence"] = f"{source_label(key)}: listed with 0 {source.score_count_label} → 0."
     else:
         entry["sentence"] = (
-            f"{source_label(key)}: {count} {source.score_count_label}, rank {rank} of {n} genes "
+            f"{source_label(key)}: {counted(count, source.score_count_label)}, rank {rank} of "
+            f"{counted(n, 'genes')} "
             f"(ties take the lowest rank) → percent rank (rank − 1)/(n − 1) = "
             f"{_number(source_score, 3)}."
         )
