@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import inspect
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any, TypeVar
 
+import prometheus_client
 from asgiref.sync import sync_to_async
 from django.db import close_old_connections, connection
 from mcp.server.mcpserver import MCPServer
@@ -31,6 +33,17 @@ from genes.scoring import score_run_latest
 from mcp_server.tool_cache import tool_result_cached
 
 T = TypeVar("T")
+TOOL_CALLS = prometheus_client.Counter(
+    "kgdb_mcp_tool_calls",
+    "MCP tool calls by tool and outcome (ok, error: a ToolError the caller sees, crash)",
+    ["tool", "outcome"],
+)
+TOOL_SECONDS = prometheus_client.Histogram(
+    "kgdb_mcp_tool_seconds",
+    "Time to answer an MCP tool call (ORM work and cache lookup; not the transport)",
+    ["tool"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
+)
 READ_ONLY = ToolAnnotations(
     read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False
 )
@@ -126,7 +139,17 @@ def read_only_tool(server: MCPServer, body: Callable[..., Answer]) -> None:
     signature = inspect.signature(body, eval_str=True)
 
     async def tool(**arguments: Any) -> CallToolResult:
-        payload = await django_call(_run_body, name, body, arguments)
+        started = time.perf_counter()
+        outcome = "crash"
+        try:
+            payload = await django_call(_run_body, name, body, arguments)
+            outcome = "ok"
+        except ToolError:
+            outcome = "error"
+            raise
+        finally:
+            TOOL_CALLS.labels(name, outcome).inc()
+            TOOL_SECONDS.labels(name).observe(time.perf_counter() - started)
         text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
         return CallToolResult(
             content=[

@@ -245,3 +245,16 @@ def test_resources_give_the_scoring_rules_and_the_latest_citation(mcp_session, d
     cited = json.loads(citation.contents[0].text)
     assert cited["release"] == demo_release
     assert demo_release in cited["citation"]
+
+
+def test_tool_calls_are_counted_by_outcome_for_the_metrics_endpoint(call_tool):
+    from prometheus_client import REGISTRY
+
+    def count(outcome: str) -> float:
+        labels = {"tool": "get_gene", "outcome": outcome}
+        return REGISTRY.get_sample_value("kgdb_mcp_tool_calls_total", labels) or 0.0
+
+    ok, error = count("ok"), count("error")
+    call_tool("get_gene", identifier="PKD1")
+    call_tool("get_gene", identifier="NO-SUCH-GENE")
+    assert (count("ok"), count("error")) == (ok + 1, error + 1)
