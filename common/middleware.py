@@ -75,7 +75,6 @@ PATH_POLICY_CHANGES: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
     ),
     ("/admin/", {"style-src": ("'self'", "'unsafe-inline'")}),
 )
-PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 
 def policy_for_path(path: str) -> str:
@@ -209,7 +208,8 @@ def log_access(
 
 
 class SecurityHeadersMiddleware(_DualMiddleware):
-    """Content-Security-Policy (per path) and Permissions-Policy on every response."""
+    """Content-Security-Policy (per path) on every response (Permissions-Policy comes from
+    django-permissions-policy's middleware, configured by settings.PERMISSIONS_POLICY)."""
 
     def after(self, request: HttpRequest, response: HttpResponse, state: Any) -> HttpResponse:
         header = (
@@ -219,5 +219,4 @@ class SecurityHeadersMiddleware(_DualMiddleware):
         )
         if header not in response:
             response[header] = policy_for_path(request.path)
-        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response

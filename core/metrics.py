@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hmac
 import logging
-import os
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -23,12 +22,12 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django_prometheus import middleware as prometheus_middleware
+from django_prometheus.exports import ExportToDjangoView
 from prometheus_client.core import (
     CounterMetricFamily,
     GaugeMetricFamily,
     HistogramMetricFamily,
 )
-from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector, CollectorRegistry
 
 logger = logging.getLogger(__name__)
@@ -143,18 +142,14 @@ class PipelineCollector(Collector):
         yield from _queue_families()
 
 
-def metrics_exposition() -> bytes:
-    """The text exposition: this process' (or all processes') request metrics + pipeline."""
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        process_registry = CollectorRegistry()
-        MultiProcessCollector(process_registry)
-    else:
-        process_registry = prometheus_client.REGISTRY
+def metrics_response(request: HttpRequest) -> HttpResponse:
+    """django-prometheus' own export (this process' request metrics, or every process' under
+    PROMETHEUS_MULTIPROC_DIR) followed by the pipeline metrics read from the database."""
+    response = ExportToDjangoView(request)
     pipeline_registry = CollectorRegistry()
     pipeline_registry.register(PipelineCollector())
-    return prometheus_client.generate_latest(process_registry) + prometheus_client.generate_latest(
-        pipeline_registry
-    )
+    response.content = response.content + prometheus_client.generate_latest(pipeline_registry)
+    return response
 
 
 def _has_metrics_token(request: HttpRequest) -> bool:
@@ -177,4 +172,4 @@ def metrics_view(request: HttpRequest) -> HttpResponse:
             return response
         if not (user.is_active and user.is_staff):
             return HttpResponse("Staff only.", status=403)
-    return HttpResponse(metrics_exposition(), content_type=prometheus_client.CONTENT_TYPE_LATEST)
+    return metrics_response(request)

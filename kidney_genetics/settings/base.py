@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "common.upload_limits.UploadSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "common.middleware.SecurityHeadersMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -306,6 +307,15 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     # Probes on the host talk plain HTTP to the ASGI servers, past the proxy.
     SECURE_REDIRECT_EXEMPT = [r"^api/ping/$", r"^api/health/$"]
+
+# Browser features no page uses, refused for every page (django-permissions-policy).
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    "camera": [],
+    "microphone": [],
+    "geolocation": [],
+    "payment": [],
+    "usb": [],
+}
 
 # CSP per path (common/middleware.py); report-only to trial a stricter policy.
 CSP_REPORT_ONLY = env.bool("CSP_REPORT_ONLY", default=False)
