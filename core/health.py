@@ -1,4 +1,12 @@
-"""Liveness and readiness checks: database, cache, channel layer, task queue."""
+"""Liveness and readiness checks: database, cache, channel layer, task queue.
+
+The report must come back fast when a part is down: the database check waits at most
+HEALTH_DATABASE_TIMEOUT_SECONDS (2 s) for a connection, and checks that need the database
+(the ORM broker, the worker heartbeat) are not attempted when it is down, so a monitoring probe
+is not held for the pool's 10 s once per part. The task queue counts as failing when no worker
+recorded a heartbeat for HEALTH_WORKER_STALE_SECONDS, unless HEALTH_REQUIRE_WORKER is off (a
+web-only node whose readiness should not depend on the workers).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +21,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
+from django.utils import timezone
 
 from kidney_genetics import __version__
 
@@ -30,7 +39,19 @@ def _timed(check) -> CheckResult:
     return {"status": status, "ms": round((time.perf_counter() - started) * 1000, 1), **detail}
 
 
+class DatabaseDown(RuntimeError):
+    """A check that needs the database was not attempted because the database is down."""
+
+
 def _check_database() -> dict:
+    timeout = float(getattr(settings, "HEALTH_DATABASE_TIMEOUT_SECONDS", 2.0))
+    pool = connection.pool if connection.vendor == "postgresql" else None
+    if pool is not None:
+        # Django would wait the pool's own timeout (10 s) for a connection; a probe waits 2 s.
+        pool.open(wait=False)
+        with pool.connection(timeout=timeout) as conn:
+            conn.execute("SELECT 1").fetchone()
+        return {"vendor": connection.vendor, "pool": True}
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         cursor.fetchone()
@@ -64,28 +85,62 @@ def _check_channel_layer() -> dict:
     return {"backend": type(layer).__name__}
 
 
-def _check_task_queue() -> dict:
+def worker_required() -> bool:
+    """Whether the task queue needs a live worker to count as ok (not in sync mode)."""
+    if settings.Q_CLUSTER.get("sync"):
+        return False
+    return bool(getattr(settings, "HEALTH_REQUIRE_WORKER", True))
+
+
+def _check_task_queue(database_ok: bool = True) -> dict:
     from django_q.brokers import get_broker
+    from django_q.conf import Conf
     from django_q.status import Stat
 
+    from pipeline.selectors import worker_last_seen
+
+    # Decided from the configuration: instantiating the ORM broker already queries the database.
+    if Conf.ORM and not Conf.BROKER_CLASS and not database_ok:
+        raise DatabaseDown("not checked: the ORM broker lives in the database, which is down")
     broker = get_broker()
     if not broker.ping():
         raise RuntimeError("task broker did not answer")
-    return {
+    detail = {
         "broker": type(broker).__name__,
         "queued": broker.queue_size() or 0,
         "clusters": len(Stat.get_all(broker=broker)),
     }
+    if not worker_required():
+        return {**detail, "worker": "not required"}
+    if not database_ok:
+        raise DatabaseDown("worker heartbeat not checked: the database is down")
+    stale = float(getattr(settings, "HEALTH_WORKER_STALE_SECONDS", 180))
+    last = worker_last_seen()
+    age = (timezone.now() - last).total_seconds() if last else None
+    if age is None or age > stale:
+        seen = f"last seen {age:.0f} s ago" if age is not None else "never seen"
+        raise RuntimeError(
+            f"no task worker in the last {stale:.0f} s ({seen}); is `manage.py qcluster` "
+            "running and `manage.py pipeline_schedules` applied?"
+        )
+    return {**detail, "worker_seen_seconds_ago": round(age, 1)}
 
 
 def health_report() -> tuple[bool, dict[str, CheckResult]]:
+    database = _timed(_check_database)
+    database_ok = database["status"] == "ok"
     parts = {
-        "database": _timed(_check_database),
+        "database": database,
         "cache": _timed(_check_cache),
         "channel_layer": _timed(_check_channel_layer),
-        "task_queue": _timed(_check_task_queue),
+        "task_queue": _timed(lambda: _check_task_queue(database_ok)),
     }
     return all(part["status"] == "ok" for part in parts.values()), parts
+
+
+def health_public(parts: dict[str, CheckResult]) -> dict[str, CheckResult]:
+    """The report without error texts (hosts, ports, exception messages are for staff)."""
+    return {name: {k: v for k, v in part.items() if k != "error"} for name, part in parts.items()}
 
 
 @lru_cache(maxsize=1)

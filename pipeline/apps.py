@@ -15,3 +15,10 @@ class PipelineConfig(AppConfig):
         register_version_marks(
             ("pipeline.SourceRun", "created_at"), ("pipeline.SourceRun", "finished_at")
         )
+        # A worker process that starts is a worker seen: the health check need not wait for
+        # the first minute's scheduled heartbeat.
+        from django_q.signals import post_spawn
+
+        from pipeline.tasks import worker_spawned
+
+        post_spawn.connect(worker_spawned, dispatch_uid="pipeline.worker_heartbeat")

@@ -198,3 +198,17 @@ class UploadedEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {self.group_key}/{self.item_key}: {self.raw_symbol}"
+
+
+class WorkerHeartbeat(models.Model):
+    """When a task worker on a host last ran a task (a scheduled tick every minute).
+
+    The health check reads it: a broker that answers proves nothing about whether any
+    `manage.py qcluster` is consuming the queue.
+    """
+
+    host = models.CharField(max_length=255, primary_key=True)
+    seen_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"worker on {self.host} seen {self.seen_at:%Y-%m-%d %H:%M:%S}"

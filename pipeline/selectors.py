@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db.models import Count, Max, QuerySet
 
 from pipeline.models import (
@@ -11,6 +13,7 @@ from pipeline.models import (
     SourceUpload,
     StagedRecord,
     UploadedEntry,
+    WorkerHeartbeat,
 )
 
 
@@ -71,3 +74,8 @@ def uploaded_group_list(source: str) -> list[dict]:
         .annotate(entries=Count("id"), genes=Count("gene", distinct=True))
         .order_by("group_key")
     )
+
+
+def worker_last_seen() -> datetime | None:
+    """When any task worker last recorded a heartbeat (None: never)."""
+    return WorkerHeartbeat.objects.aggregate(last=Max("seen_at"))["last"]

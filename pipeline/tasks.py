@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import signal
+import socket
 import threading
 import traceback
 from datetime import timedelta
@@ -28,7 +29,7 @@ from django_q.tasks import async_task
 
 from genes.sources import source_label
 from pipeline.events import ACTIVE_STATUSES, run_event_publish
-from pipeline.models import RunStatus, SourceRun
+from pipeline.models import RunStatus, SourceRun, WorkerHeartbeat
 from pipeline.sources.registry import is_upload_source, refresh_schedule, source_class
 
 logger = logging.getLogger(__name__)
@@ -291,6 +292,24 @@ def runs_reap_stale() -> int:
     return reaped
 
 
+def worker_heartbeat(**_: Any) -> str:
+    """Record that a worker on this host is running tasks (scheduled every minute, and sent
+    when a worker process starts); /api/health/ reports the task queue failing without it."""
+    host = socket.gethostname()[:255] or "unknown"
+    WorkerHeartbeat.objects.update_or_create(host=host, defaults={"seen_at": timezone.now()})
+    return host
+
+
+def worker_spawned(**_: Any) -> None:
+    """django-q2's post_spawn: a new worker process counts as a worker seen; never raises."""
+    try:
+        worker_heartbeat()
+    except Exception:  # noqa: BLE001 - a heartbeat must not stop a worker from starting
+        logger.warning("could not record the worker heartbeat", exc_info=True)
+    finally:
+        connection.close()
+
+
 def source_run_scheduled(source: str) -> int | None:
     """Scheduled refresh of one source; skipped quietly when a run is already active."""
     try:
@@ -334,6 +353,18 @@ def schedules_sync() -> list[str]:
             "args": None,
             "schedule_type": Schedule.MINUTES,
             "minutes": REAPER_MINUTES,
+            "repeats": -1,
+        },
+    )
+    names.append(name)
+    name = "pipeline: worker heartbeat"
+    Schedule.objects.update_or_create(
+        name=name,
+        defaults={
+            "func": "pipeline.tasks.worker_heartbeat",
+            "args": None,
+            "schedule_type": Schedule.MINUTES,
+            "minutes": 1,
             "repeats": -1,
         },
     )

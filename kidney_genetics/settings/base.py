@@ -146,6 +146,11 @@ else:
     else:
         DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
         DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+    # libpq gives up connecting after this many seconds (its default waits for the OS, minutes
+    # on a blackholed host); /api/health/ then answers fast when the database is down.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=2)
+    )
     test_name = env.str("TEST_DATABASE_NAME", default="")
     if test_name:
         DATABASES["default"]["TEST"] = {"NAME": test_name}
@@ -339,6 +344,17 @@ SOURCE_OVERRIDES: dict = env.json("SOURCE_OVERRIDES", default={})
 # publication's) active rows is held until a curator confirms it (pipeline/shrink.py); the
 # download sources' own shrink guard is "shrink_guard" in pipeline/sources/config.py.
 UPLOAD_REPLACE_MAX_DROP_PERCENT = env.float("UPLOAD_REPLACE_MAX_DROP_PERCENT", default=50.0)
+
+# /api/health/ (core/health.py): how long the database check waits for a connection; whether
+# the task queue needs a worker heartbeat (pipeline.tasks.worker_heartbeat, every minute) no
+# older than HEALTH_WORKER_STALE_SECONDS to count as ok. A web-only node whose readiness must
+# not depend on the workers sets HEALTH_REQUIRE_WORKER=false.
+HEALTH_DATABASE_TIMEOUT_SECONDS = env.float("HEALTH_DATABASE_TIMEOUT_SECONDS", default=2.0)
+HEALTH_REQUIRE_WORKER = env.bool("HEALTH_REQUIRE_WORKER", default=True)
+HEALTH_WORKER_STALE_SECONDS = env.int("HEALTH_WORKER_STALE_SECONDS", default=180)
+# A pending run that waited this long while no run was running or finishing is failed by the
+# reaper (pipeline/tasks.py): its task was lost or no worker is running.
+PIPELINE_PENDING_TIMEOUT_SECONDS = env.int("PIPELINE_PENDING_TIMEOUT_SECONDS", default=300)
 
 # Public reads are cached for this long, keyed by the full request and the data version
 # (common/caching.py); 0 turns the read cache off.

@@ -122,7 +122,8 @@ def test_schedules_command_is_idempotent_and_does_not_fetch_at_first_start():
     call_command("pipeline_schedules", stdout=open("/dev/null", "w"))  # noqa: SIM115
     call_command("pipeline_schedules", stdout=open("/dev/null", "w"))  # noqa: SIM115
     schedules = Schedule.objects.filter(name__startswith="pipeline: ")
-    assert schedules.count() == 6
+    assert schedules.count() == 7
+    assert schedules.get(func="pipeline.tasks.worker_heartbeat").minutes == 1
     reaper = schedules.get(func="pipeline.tasks.runs_reap_stale")
     assert reaper.minutes == 2
     refresh = schedules.get(name="pipeline: refresh panelapp")
