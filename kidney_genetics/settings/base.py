@@ -352,9 +352,6 @@ UPLOAD_REPLACE_MAX_DROP_PERCENT = env.float("UPLOAD_REPLACE_MAX_DROP_PERCENT", d
 HEALTH_DATABASE_TIMEOUT_SECONDS = env.float("HEALTH_DATABASE_TIMEOUT_SECONDS", default=2.0)
 HEALTH_REQUIRE_WORKER = env.bool("HEALTH_REQUIRE_WORKER", default=True)
 HEALTH_WORKER_STALE_SECONDS = env.int("HEALTH_WORKER_STALE_SECONDS", default=180)
-# A pending run that waited this long while no run was running or finishing is failed by the
-# reaper (pipeline/tasks.py): its task was lost or no worker is running.
-PIPELINE_PENDING_TIMEOUT_SECONDS = env.int("PIPELINE_PENDING_TIMEOUT_SECONDS", default=300)
 
 # Public reads are cached for this long, keyed by the full request and the data version
 # (common/caching.py); 0 turns the read cache off.

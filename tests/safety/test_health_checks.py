@@ -97,8 +97,7 @@ print(response.content.decode())
 def test_health_answers_within_a_few_seconds_when_postgresql_is_unreachable():
     """PostgreSQL on a closed port: the pool would wait 10 s per check (20 s measured before)."""
     env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "kidney_genetics.settings",
+        **os.environ,  # the test settings module, as pytest set it
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:{free_port()}/kgdb_down",
         "REDIS_URL": "",
         "PYTHONPATH": str(settings.BASE_DIR),

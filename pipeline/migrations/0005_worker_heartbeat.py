@@ -4,17 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('pipeline', '0003_held_runs'),
+        ("pipeline", "0004_source_choices_from_registry"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='WorkerHeartbeat',
+            name="WorkerHeartbeat",
             fields=[
-                ('host', models.CharField(max_length=255, primary_key=True, serialize=False)),
-                ('seen_at', models.DateTimeField()),
+                ("host", models.CharField(max_length=255, primary_key=True, serialize=False)),
+                ("seen_at", models.DateTimeField()),
             ],
         ),
     ]
