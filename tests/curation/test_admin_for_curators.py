@@ -3,7 +3,10 @@ one click from the index, the staging queue on Pending, exact symbols first, gen
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 from curation.models import CuratorDecision, Verdict
@@ -80,3 +83,12 @@ def test_admin_messages_name_the_gene_by_symbol(client, curator):
     assert "NPHS1: Confirmed" in text
     assert "7908: " not in text
     assert str(decision) == "NPHS1: Confirmed"
+
+
+def test_admin_pages_load_the_tablet_stylesheet(client, curator):
+    """Below 1024 px the app sidebar is hidden so lists get the width (static/css/admin-site.css)."""
+    client.force_login(curator)
+    html = client.get(reverse("admin:pipeline_stagedrecord_changelist")).content.decode()
+    assert 'href="/static/css/admin-site.css"' in html
+    assert finders.find("css/admin-site.css")
+    assert "#nav-sidebar" in Path(finders.find("css/admin-site.css")).read_text()
