@@ -86,7 +86,7 @@ def test_admin_messages_name_the_gene_by_symbol(client, curator):
 
 
 def test_admin_pages_load_the_tablet_stylesheet(client, curator):
-    """Below 1024 px the app sidebar is hidden so lists get the width (static/css/admin-site.css)."""
+    """Below 1024 px the app sidebar is hidden, so lists get the width (admin-site.css)."""
     client.force_login(curator)
     html = client.get(reverse("admin:pipeline_stagedrecord_changelist")).content.decode()
     assert 'href="/static/css/admin-site.css"' in html
