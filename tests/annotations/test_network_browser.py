@@ -1,6 +1,7 @@
 """End-to-end: the /network/ page draws the STRING subgraph with the vendored Cytoscape.js.
 
-Uses Debian's Chromium through Playwright like tests/pages; skips cleanly when either is missing.
+Uses Debian's Chromium through Playwright like tests/genes/pages; skips cleanly when either is
+missing.
 """
 
 from __future__ import annotations

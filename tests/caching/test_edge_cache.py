@@ -21,8 +21,8 @@ from common.caching import data_version_bump
 from common.edge_cache import EdgeReadCache, _Capture, edge_enabled
 from genes.models import Evidence
 from genes.scoring import scores_recompute
-from tests.api.conftest import make_scored_gene
 from tests.factories import GeneFactory
+from tests.genes.api.conftest import make_scored_gene
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

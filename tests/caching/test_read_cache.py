@@ -10,8 +10,8 @@ from common.caching import data_version_bump
 from curation.services import decision_record
 from genes.models import Evidence
 from genes.scoring import scores_recompute
-from tests.api.conftest import make_scored_gene
 from tests.factories import GeneFactory
+from tests.genes.api.conftest import make_scored_gene
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

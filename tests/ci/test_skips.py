@@ -42,7 +42,7 @@ def test_expected_skips_pass_and_any_other_skip_fails(tmp_path, database):
     report = tmp_path / "skips.txt"
     report.write_text("")
     assert check.main(database, report) == 0
-    report.write_text("tests/pages/test_browser_e2e.py::test_x\tno Chromium installed\n")
+    report.write_text("tests/genes/pages/test_browser_e2e.py::test_x\tno Chromium installed\n")
     assert check.main(database, report) == 1
     if database == "sqlite":
         report.write_text(

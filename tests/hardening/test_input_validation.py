@@ -12,7 +12,7 @@ import pytest
 
 from common.json_body import MAX_DEPTH, json_depth
 from common.params import INT64_MAX, ParameterError, ascii_int, positive_int, sort_keys
-from tests.api.conftest import make_scored_gene
+from tests.genes.api.conftest import make_scored_gene
 
 HUGE = "9" * 30
 

@@ -20,14 +20,14 @@ def assert_error_shape(response, status: int) -> dict:
 
 
 @pytest.mark.django_db
-@pytest.mark.urls("tests.api.urls_with_handlers")
+@pytest.mark.urls("tests.genes.api.urls_with_handlers")
 def test_unknown_api_path_is_json_404():
     error = assert_error_shape(Client().get("/api/no-such-endpoint/"), 404)
     assert error["code"] == "not_found"
 
 
 @pytest.mark.django_db
-@pytest.mark.urls("tests.api.urls_with_handlers")
+@pytest.mark.urls("tests.genes.api.urls_with_handlers")
 def test_unknown_page_path_keeps_html_404():
     response = Client().get("/no-such-page/")
     assert response.status_code == 404
@@ -35,7 +35,7 @@ def test_unknown_page_path_keeps_html_404():
 
 
 @pytest.mark.django_db
-@pytest.mark.urls("tests.api.urls_with_handlers")
+@pytest.mark.urls("tests.genes.api.urls_with_handlers")
 def test_server_error_under_api_is_json_500_without_traceback():
     response = Client(raise_request_exception=False).get("/api/broken/")
     error = assert_error_shape(response, 500)
@@ -43,7 +43,7 @@ def test_server_error_under_api_is_json_500_without_traceback():
 
 
 @pytest.mark.django_db
-@pytest.mark.urls("tests.api.urls_with_handlers")
+@pytest.mark.urls("tests.genes.api.urls_with_handlers")
 def test_too_many_query_parameters_under_api_is_json_400(genes):
     query = "&".join(f"p{number}=1" for number in range(1100))
     error = assert_error_shape(Client().get(f"/api/genes/?{query}"), 400)
@@ -51,7 +51,7 @@ def test_too_many_query_parameters_under_api_is_json_400(genes):
 
 
 @pytest.mark.django_db
-@pytest.mark.urls("tests.api.urls_with_handlers")
+@pytest.mark.urls("tests.genes.api.urls_with_handlers")
 def test_permission_denied_outside_drf_under_api_is_json_403():
     error = assert_error_shape(Client().get("/api/forbidden/"), 403)
     assert error["code"] == "permission_denied"

@@ -11,7 +11,7 @@ import re
 import pytest
 
 from tests.browser import DESKTOP, SCREENSHOTS, chromium_context, needs_chromium, screenshot_path
-from tests.pages.conftest import make_scored_gene
+from tests.genes.pages.conftest import make_scored_gene
 
 pytestmark = [pytest.mark.slow, needs_chromium]
 

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from tests.pages.conftest import make_scored_gene
-from tests.pages.test_views import symbols_in_table
+from tests.genes.pages.conftest import make_scored_gene
+from tests.genes.pages.test_views import symbols_in_table
 
 pytestmark = pytest.mark.django_db
 
