@@ -306,8 +306,8 @@ def worker_spawned(**_: Any) -> None:
         worker_heartbeat()
     except Exception:  # noqa: BLE001 - a heartbeat must not stop a worker from starting
         logger.warning("could not record the worker heartbeat", exc_info=True)
-    finally:
-        connection.close()
+    # The connection stays open: in sync mode (Q_SYNC) this runs inside the caller's request
+    # or transaction, and django-q2 closes a real worker's stale connections itself.
 
 
 def source_run_scheduled(source: str) -> int | None:
