@@ -31,9 +31,8 @@ def test_every_variable_the_settings_read_is_in_env_example():
     assert variables - documented_variables() == set()
 
 
-def test_base_settings_default_to_debug_off(tmp_path):
-    """With no DEBUG in the environment the base settings are production: no SECRET_KEY, no
-    start. A developer's .env is kept out (read_env is stubbed)."""
+def settings_debug(module: str, directory: Path, **environment: str) -> subprocess.CompletedProcess:
+    """Load `module` in a fresh interpreter with only `environment` (no .env) and print DEBUG."""
     code = (
         "import environ; environ.Env.read_env = staticmethod(lambda *a, **k: None)\n"
         "import django; from django.conf import settings; print(settings.DEBUG)"
@@ -41,36 +40,26 @@ def test_base_settings_default_to_debug_off(tmp_path):
     environment = {
         "PATH": "/usr/bin:/bin",
         "PYTHONPATH": str(ROOT),
-        "DJANGO_SETTINGS_MODULE": "kidney_genetics.settings.base",
+        "DJANGO_SETTINGS_MODULE": f"kidney_genetics.settings.{module}",
+        **environment,
     }
-    refused = subprocess.run(
-        [sys.executable, "-c", code], cwd=tmp_path, env=environment, capture_output=True, text=True
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=directory, env=environment, capture_output=True, text=True
     )
+
+
+def test_base_settings_default_to_debug_off(tmp_path):
+    """With no DEBUG in the environment the base settings are production: no SECRET_KEY, no
+    start."""
+    refused = settings_debug("base", tmp_path)
     assert refused.returncode != 0
     assert "SECRET_KEY is not set" in refused.stderr
-    keyed = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=tmp_path,
-        env={**environment, "SECRET_KEY": "test-only-production-key"},
-        capture_output=True,
-        text=True,
-    )
+    keyed = settings_debug("base", tmp_path, SECRET_KEY="test-only-production-key")
     assert keyed.returncode == 0, keyed.stderr
     assert keyed.stdout.split() == ["False"]
 
 
 def test_dev_settings_turn_debug_on(tmp_path):
-    code = (
-        "import environ; environ.Env.read_env = staticmethod(lambda *a, **k: None)\n"
-        "import django; from django.conf import settings; print(settings.DEBUG)"
-    )
-    environment = {
-        "PATH": "/usr/bin:/bin",
-        "PYTHONPATH": str(ROOT),
-        "DJANGO_SETTINGS_MODULE": "kidney_genetics.settings.dev",
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=tmp_path, env=environment, capture_output=True, text=True
-    )
+    result = settings_debug("dev", tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True"]
