@@ -18,11 +18,9 @@ class CurationAction(models.Model):
         managed = False
         default_permissions = ()
         permissions = [
-            ("review_staging", "Review staged records (map or reject)"),
             ("record_decision", "Record curator decisions on genes"),
             ("upload_list", "Upload literature and diagnostic panel lists"),
             ("trigger_run", "Trigger and retry source runs"),
-            ("draft_release", "Draft releases"),
             ("publish_release", "Publish releases"),
         ]
 

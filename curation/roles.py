@@ -18,11 +18,9 @@ DATA_APPS = ("genes", "annotations", "pipeline", "curation")
 
 # What a Curator may do beyond viewing: "app_label.codename".
 CURATOR_PERMISSIONS = (
-    "curation.review_staging",
     "curation.record_decision",
     "curation.upload_list",
     "curation.trigger_run",
-    "curation.draft_release",
     "curation.add_curatordecision",
     "curation.change_curatordecision",
     "curation.add_release",

@@ -1,79 +1,100 @@
-"""Reads of the pipeline: runs, staged records, uploads — already joined for their pages."""
+"""Reads for the public sources endpoints: per source its evidence totals and its runs.
+
+A constant number of queries whatever the number of sources or runs.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
 
-from pipeline.models import (
-    ReviewStatus,
-    RunStatus,
-    SourceRun,
-    SourceUpload,
-    StagedRecord,
-    UploadedEntry,
-    WorkerHeartbeat,
-)
+from genes.models import Evidence
+from genes.sources import source_label
+from pipeline.models import RunStatus, SourceRun, WorkerHeartbeat
+from pipeline.sources.config import source_config
+from pipeline.sources.registry import is_upload_source, source_keys
 
-
-def source_run_list(*, source: str | None = None) -> QuerySet[SourceRun]:
-    runs = SourceRun.objects.select_related("triggered_by").order_by("-created_at", "-id")
-    return runs.filter(source=source) if source else runs
+RUN_HISTORY_LENGTH = 20
+# Fetcher plumbing, not what the source selects; left out of the public description.
+PRIVATE_CONFIG_KEYS = {"http", "rate_limits", "shrink_guard"}
 
 
-def source_run_get(run_id: int) -> SourceRun:
-    return SourceRun.objects.select_related("triggered_by").get(pk=run_id)
+@dataclass
+class SourceSummary:
+    key: str
+    label: str
+    kind: str
+    gene_count: int = 0
+    evidence_count: int = 0
+    last_successful_run: SourceRun | None = None
+    runs: list[SourceRun] = field(default_factory=list)
+    config: dict[str, Any] = field(default_factory=dict)
 
 
-def source_run_latest_by_source() -> dict[str, SourceRun]:
-    """The newest run of every source (one query, using the runs' newest ids per source)."""
-    newest = SourceRun.objects.values("source").annotate(newest=Max("id")).values("newest")
-    return {run.source: run for run in SourceRun.objects.filter(pk__in=newest)}
-
-
-def source_run_last_completed(source: str) -> SourceRun | None:
-    return (
-        SourceRun.objects.filter(source=source, status=RunStatus.COMPLETED)
+def _last_successful_runs(keys: list[str]) -> dict[str, SourceRun]:
+    latest = (
+        SourceRun.objects.filter(source=OuterRef("source"), status=RunStatus.COMPLETED)
         .order_by("-finished_at", "-id")
-        .first()
+        .values("pk")[:1]
     )
-
-
-def staged_record_list(
-    *, source: str | None = None, review_status: str | None = ReviewStatus.PENDING
-) -> QuerySet[StagedRecord]:
-    records = StagedRecord.objects.select_related("mapped_gene", "reviewed_by", "run")
-    records = records.prefetch_related("candidates")
-    if source:
-        records = records.filter(source=source)
-    if review_status:
-        records = records.filter(review_status=review_status)
-    return records.order_by("source", "raw_symbol_key")
-
-
-def staged_record_counts() -> dict[str, dict[str, int]]:
-    """Staged records per source and review status, for dashboards (one query)."""
-    counts: dict[str, dict[str, int]] = {}
-    rows = StagedRecord.objects.values("source", "review_status").annotate(total=Count("id"))
-    for row in rows.order_by():
-        counts.setdefault(row["source"], {})[row["review_status"]] = row["total"]
-    return counts
-
-
-def upload_list(*, source: str | None = None) -> QuerySet[SourceUpload]:
-    uploads = SourceUpload.objects.select_related("uploaded_by", "run")
-    return uploads.filter(source=source) if source else uploads
-
-
-def uploaded_group_list(source: str) -> list[dict]:
-    """Active providers/publications of an upload source with entry and gene counts."""
-    return list(
-        UploadedEntry.objects.filter(source=source, active=True)
-        .values("group_key")
-        .annotate(entries=Count("id"), genes=Count("gene", distinct=True))
-        .order_by("group_key")
+    runs = SourceRun.objects.filter(
+        source__in=keys, status=RunStatus.COMPLETED, pk=Subquery(latest)
     )
+    return {run.source: run for run in runs}
+
+
+def _evidence_totals(keys: list[str]) -> dict[str, dict[str, int]]:
+    rows = (
+        Evidence.objects.filter(source__in=keys)
+        .values("source")
+        .annotate(rows=Count("id"), genes=Count("gene_id", distinct=True))
+        .order_by()
+    )
+    return {row["source"]: row for row in rows}
+
+
+def _public_config(key: str) -> dict[str, Any]:
+    return {
+        name: value for name, value in source_config(key).items() if name not in PRIVATE_CONFIG_KEYS
+    }
+
+
+def source_summary_list(keys: list[str] | None = None) -> list[SourceSummary]:
+    """Every source (or the given ones) with evidence totals and last successful run."""
+    wanted = keys or source_keys()
+    totals = _evidence_totals(wanted)
+    last_runs = _last_successful_runs(wanted)
+    summaries = []
+    for key in wanted:
+        total = totals.get(key, {})
+        summaries.append(
+            SourceSummary(
+                key=key,
+                label=source_label(key),
+                kind="upload" if is_upload_source(key) else "download",
+                gene_count=total.get("genes", 0),
+                evidence_count=total.get("rows", 0),
+                last_successful_run=last_runs.get(key),
+                config=_public_config(key),
+            )
+        )
+    return summaries
+
+
+def source_runs(key: str) -> QuerySet[SourceRun]:
+    return SourceRun.objects.filter(source=key).order_by("-created_at", "-id")
+
+
+def source_summary_get(key: str) -> SourceSummary | None:
+    """One source with its recent run history; None for an unknown key."""
+    if key not in source_keys():
+        return None
+    summary = source_summary_list([key])[0]
+    summary.runs = list(source_runs(key)[:RUN_HISTORY_LENGTH])
+    return summary
 
 
 def worker_last_seen() -> datetime | None:

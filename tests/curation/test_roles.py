@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 
 from curation.models import CuratorDecision
 from curation.roles import ADMIN, CURATOR, VIEWER
@@ -22,10 +22,21 @@ def test_curator_may_record_decisions_and_draft_but_not_publish(curator):
     assert curator.has_perm("curation.record_decision")
     assert curator.has_perm("curation.trigger_run")
     assert curator.has_perm("curation.upload_list")
-    assert curator.has_perm("curation.draft_release")
+    assert curator.has_perm("curation.add_release") and curator.has_perm("curation.change_release")
     assert curator.has_perm("pipeline.change_stagedrecord")
     assert not curator.has_perm("curation.publish_release")
     assert not curator.has_perm("auth.add_user")
+
+
+def test_no_permission_is_granted_that_no_code_checks():
+    """Staged records are reviewed with pipeline.change_stagedrecord, drafts with add/change
+    release; the unchecked review_staging and draft_release permissions are gone."""
+    codenames = set(
+        Permission.objects.filter(content_type__app_label="curation").values_list(
+            "codename", flat=True
+        )
+    )
+    assert not codenames & {"review_staging", "draft_release"}
 
 
 def test_viewer_only_views(viewer):
