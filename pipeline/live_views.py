@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from pipeline.jobs import job_sources, progress_snapshot
+from pipeline.selectors import latest_state_by_source
 from pipeline.sources.registry import is_upload_source, source_classes, source_keys
 from pipeline.tasks import EnqueueError, RunAlreadyActiveError, source_run_enqueue
 
@@ -39,10 +40,7 @@ def _demo_snapshot_dir(source: str) -> str | None:
 
 
 def _source_rows(states: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    latest: dict[str, dict[str, Any]] = {}
-    for state in states:
-        if state["source"] not in latest or state["id"] > latest[state["source"]]["id"]:
-            latest[state["source"]] = state
+    latest = latest_state_by_source(states)
     return [
         {
             "key": source.key,

@@ -1,6 +1,8 @@
-"""Reads for the public sources endpoints: per source its evidence totals and its runs.
+"""Reads of the pipeline: per source its evidence totals, latest runs and run states.
 
-A constant number of queries whatever the number of sources or runs.
+The one place that answers "the latest run of each source" (completed, or whatever its status);
+the sources page, the live page, the API and the MCP tools read it here. A constant number of
+queries whatever the number of sources or runs.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
 
 from genes.models import Evidence
 from genes.sources import source_label
+from pipeline.events import run_states_list
 from pipeline.models import RunStatus, SourceRun, WorkerHeartbeat
 from pipeline.sources.config import source_config
 from pipeline.sources.registry import is_upload_source, source_keys
@@ -34,7 +37,9 @@ class SourceSummary:
     config: dict[str, Any] = field(default_factory=dict)
 
 
-def _last_successful_runs(keys: list[str]) -> dict[str, SourceRun]:
+def source_run_last_completed_by_source(keys: list[str] | None = None) -> dict[str, SourceRun]:
+    """Source key → its latest completed run (one query)."""
+    keys = source_keys() if keys is None else keys
     latest = (
         SourceRun.objects.filter(source=OuterRef("source"), status=RunStatus.COMPLETED)
         .order_by("-finished_at", "-id")
@@ -66,7 +71,7 @@ def source_summary_list(keys: list[str] | None = None) -> list[SourceSummary]:
     """Every source (or the given ones) with evidence totals and last successful run."""
     wanted = keys or source_keys()
     totals = _evidence_totals(wanted)
-    last_runs = _last_successful_runs(wanted)
+    last_runs = source_run_last_completed_by_source(wanted)
     summaries = []
     for key in wanted:
         total = totals.get(key, {})
@@ -95,6 +100,20 @@ def source_summary_get(key: str) -> SourceSummary | None:
     summary = source_summary_list([key])[0]
     summary.runs = list(source_runs(key)[:RUN_HISTORY_LENGTH])
     return summary
+
+
+def latest_state_by_source(states: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Source key → the state with the highest run id among `states`."""
+    latest: dict[str, dict[str, Any]] = {}
+    for state in states:
+        if state["source"] not in latest or state["id"] > latest[state["source"]]["id"]:
+            latest[state["source"]] = state
+    return latest
+
+
+def run_state_latest_by_source() -> dict[str, dict[str, Any]]:
+    """Source key → the live state of its latest run, whatever its status (events payload)."""
+    return latest_state_by_source(run_states_list())
 
 
 def worker_last_seen() -> datetime | None:

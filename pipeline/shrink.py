@@ -190,8 +190,8 @@ def held_run_confirm(*, run: SourceRun, user: Any = None) -> SourceRun:
     Refused when the run is not held, or when a later run of the source completed meanwhile
     (confirming would replace newer evidence with older).
     """
-    from pipeline.services import held_records_apply
-    from pipeline.uploads import upload_commit
+    from pipeline.services.runs import held_records_apply
+    from pipeline.services.uploads import upload_commit
 
     if run.status != RunStatus.HELD:
         raise HeldResultError(f"run #{run.pk} is {run.status}, not held; nothing to confirm")

@@ -15,8 +15,7 @@ from django.shortcuts import render
 
 from genes.models import Evidence
 from genes.views.evidence import humanise
-from pipeline.events import run_states_list
-from pipeline.models import RunStatus, SourceRun
+from pipeline.selectors import run_state_latest_by_source, source_run_last_completed_by_source
 from pipeline.sources.config import source_config
 from pipeline.sources.registry import source_classes
 
@@ -44,30 +43,12 @@ def _filters(key: str) -> list[tuple[str, Any]]:
     return shown
 
 
-def _last_runs() -> dict[str, SourceRun]:
-    """The latest completed run per source, in one query."""
-    runs = SourceRun.objects.filter(status=RunStatus.COMPLETED).order_by("source", "-finished_at")
-    latest: dict[str, SourceRun] = {}
-    for run in runs.only("source", "finished_at", "source_version", "gene_count", "record_count"):
-        latest.setdefault(run.source, run)
-    return latest
-
-
-def _latest_states() -> dict[str, dict[str, Any]]:
-    """The latest run of each source, whatever its status, as the live event payload."""
-    latest: dict[str, dict[str, Any]] = {}
-    for state in run_states_list():
-        if state["source"] not in latest or state["id"] > latest[state["source"]]["id"]:
-            latest[state["source"]] = state
-    return latest
-
-
 def source_overview(request: HttpRequest) -> HttpResponse:
     gene_counts = dict(
         Evidence.objects.values_list("source").annotate(genes=Count("gene_id")).order_by()
     )
-    runs = _last_runs()
-    states = _latest_states()
+    runs = source_run_last_completed_by_source()
+    states = run_state_latest_by_source()
     sources = [
         {
             "key": source.key,

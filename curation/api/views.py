@@ -24,8 +24,9 @@ from curation.api.permissions import HasCurationPermission, LoginRateThrottle
 from curation.models import CuratorDecision, ReleaseFile
 from curation.views import release_file_response
 from genes.models import Gene
-from pipeline import tasks, uploads
+from pipeline import tasks
 from pipeline.models import SourceRun
+from pipeline.services import uploads
 from pipeline.sources.registry import source_keys
 
 

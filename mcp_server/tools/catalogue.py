@@ -11,7 +11,7 @@ from curation.api.serializers import ReleaseDetailSerializer, ReleaseSerializer
 from curation.models import Release
 from genes import statistics
 from mcp_server.output import Answer, ToolError
-from pipeline.api import selectors as source_selectors
+from pipeline import selectors as source_selectors
 from pipeline.api.serializers import SourceSerializer
 
 MAX_RELEASES = 100

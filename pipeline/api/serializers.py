@@ -8,8 +8,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from pipeline.models import SourceRun
-
-from .selectors import SourceSummary
+from pipeline.selectors import SourceSummary
 
 
 class SourceRunSerializer(serializers.ModelSerializer):

@@ -11,8 +11,8 @@ from rest_framework.views import APIView
 
 from common.api_schema import data_envelope, error_response
 from common.caching import cached_api
+from pipeline import selectors
 
-from . import selectors
 from .serializers import SourceDetailSerializer, SourceSerializer
 
 

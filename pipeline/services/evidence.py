@@ -1,5 +1,6 @@
-"""Set-based building blocks of a run: normalise a batch, summarise per gene, write evidence
-and staged records. Every function here works on the whole batch with a fixed number of queries.
+"""Set-based building blocks of a run: normalise a batch, summarise per gene, write staged
+records. Every function here works on the whole batch with a fixed number of queries; the
+evidence rows themselves are written by `genes.services`.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from genes.models import EVIDENCE_SUMMARY_FIELDS, Evidence
+from genes import scoring
 from genes.normalise import Outcome, SymbolQuery, normalise_symbols
 from pipeline.models import SourceRun, StagedReason, StagedRecord
 from pipeline.sources.base import EvidenceSource, EvidenceSummary, SourceRecord
@@ -94,27 +95,10 @@ def summaries_build(
     return summaries
 
 
-def evidence_replace_for_source(
-    *, source: str, summaries: dict[int, EvidenceSummary], version: str, run_id: int | None
-) -> int:
-    """Replace all Evidence rows of `source` (call inside a transaction)."""
-    Evidence.objects.filter(source=source).delete()
-    rows = [
-        Evidence(
-            gene_id=gene_id,
-            source=source,
-            details=summary.details,
-            source_version=version[:128],
-            run_id=run_id,
-            **{column: getattr(summary, column) for column in EVIDENCE_SUMMARY_FIELDS},
-        )
-        for gene_id, summary in summaries.items()
-    ]
-    for row in rows:
-        if row.classification is None:
-            row.classification = ""
-    Evidence.objects.bulk_create(rows, batch_size=BATCH_SIZE)
-    return len(rows)
+def scores_recompute_logged(log: list[str]) -> None:
+    """Recompute every gene's score (genes.scoring) and say so in the run's log."""
+    scoring.scores_recompute()
+    log.append("scores recomputed")
 
 
 def staged_records_upsert(

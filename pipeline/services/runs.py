@@ -1,4 +1,4 @@
-"""Writes of the pipeline: source runs, evidence replacement, staging and its review.
+"""Source runs: fetch or read, normalise, and write a source's evidence and staged records.
 
 A run fetches and parses outside any transaction (writing progress as it goes, so watchers see
 it), normalises every record in one batch, and then replaces the source's evidence, upserts its
@@ -19,19 +19,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from common.fetching import Fetcher
-from genes.models import EVIDENCE_SUMMARY_FIELDS, CuratedSymbolMapping, Evidence, Gene
-from pipeline.evidence import (
+from genes.services import evidence_replace_for_source
+from pipeline.models import RunStatus, SourceRun
+from pipeline.progress import run_progress_update
+from pipeline.services.evidence import (
     RecordGroups,
-    evidence_replace_for_source,
     records_group,
+    scores_recompute_logged,
     staged_records_upsert,
     summaries_build,
 )
-from pipeline.models import ReviewStatus, RunStatus, SourceRun, StagedRecord, UploadedEntry
-from pipeline.progress import run_progress_update
 from pipeline.shrink import HeldResultError, run_hold, source_shrink_check
 from pipeline.sources.base import EvidenceSource, ParsedSource, fetcher_build
-from pipeline.sources.registry import is_upload_source, source_class
+from pipeline.sources.registry import source_class
 
 logger = logging.getLogger(__name__)
 
@@ -58,18 +58,6 @@ def _run_still_running(run: SourceRun, *, lock: bool = False) -> None:
 def file_sha256(path: Path) -> str:
     with Path(path).open("rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
-
-
-def scores_recompute_if_available(log: list[str]) -> None:
-    """Recompute scores through genes.scoring when the scoring engine is installed."""
-    try:
-        from genes.scoring import scores_recompute
-    except ImportError:
-        log.append("scores not recomputed: genes.scoring.scores_recompute is not available")
-        logger.info("genes.scoring.scores_recompute not available; skipping")
-        return
-    scores_recompute()
-    log.append("scores recomputed")
 
 
 def source_run_execute(
@@ -228,7 +216,7 @@ def _run_apply(
         )
         staged = staged_records_upsert(source=run.source, groups=groups.unresolved, run=run)
         if rescore:
-            scores_recompute_if_available(log)
+            scores_recompute_logged(log)
         else:
             log.append("scores not recomputed here: the caller recomputes after all sources")
         run.gene_count, run.staged_count = len(summaries), staged
@@ -280,58 +268,3 @@ def _run_fail(run: SourceRun, error: Exception, log: list[str]) -> None:
     run.phase = "failed"
     run.log = "\n".join(log)
     run.save()
-
-
-# Staged record review ------------------------------------------------------------------------
-
-
-@transaction.atomic
-def staged_record_map(*, record: StagedRecord, gene: Gene, user: Any = None) -> Evidence:
-    """Attach a staged record's evidence to `gene` and remember the mapping for future runs."""
-    if is_upload_source(record.source):
-        return _staged_upload_map(record=record, gene=gene, user=user)
-    cls = source_class(record.source)
-    records = list(record.payload.get("records") or [])
-    existing = Evidence.objects.select_for_update().filter(gene=gene, source=record.source).first()
-    if existing is not None:
-        records = cls.records_from_details(existing.details) + records
-    summaries = summaries_build(cls, {gene.pk: records})
-    summary = summaries[gene.pk]
-    fields = {name: getattr(summary, name) for name in ("details", *EVIDENCE_SUMMARY_FIELDS)}
-    evidence, _ = Evidence.objects.update_or_create(
-        gene=gene, source=record.source, defaults={**fields, "run_id": record.run_id}
-    )
-    _mapping_remember(record=record, gene=gene, user=user)
-    return evidence
-
-
-def _staged_upload_map(*, record: StagedRecord, gene: Gene, user: Any) -> Evidence:
-    """Upload sources keep their rows as entries: point the entries at the gene and rebuild."""
-    from pipeline.uploads import upload_evidence_rebuild
-
-    UploadedEntry.objects.filter(
-        source=record.source, gene__isnull=True, data__symbol_key=record.raw_symbol_key
-    ).update(gene=gene)
-    upload_evidence_rebuild(source=record.source, run_id=record.run_id)
-    _mapping_remember(record=record, gene=gene, user=user)
-    return Evidence.objects.get(gene=gene, source=record.source)
-
-
-def _mapping_remember(*, record: StagedRecord, gene: Gene, user: Any) -> None:
-    CuratedSymbolMapping.objects.update_or_create(
-        source=record.source,
-        raw_symbol_upper=record.raw_symbol_key,
-        defaults={"raw_symbol": record.raw_symbol, "gene": gene, "created_by": user},
-    )
-    record.review_status, record.mapped_gene = ReviewStatus.MAPPED, gene
-    record.reviewed_by, record.reviewed_at = user, timezone.now()
-    record.save(update_fields=["review_status", "mapped_gene", "reviewed_by", "reviewed_at"])
-    scores_recompute_if_available([])
-
-
-def staged_record_reject(*, record: StagedRecord, user: Any = None) -> StagedRecord:
-    """Mark a staged record as not a gene worth mapping; later runs keep it rejected."""
-    record.review_status, record.mapped_gene = ReviewStatus.REJECTED, None
-    record.reviewed_by, record.reviewed_at = user, timezone.now()
-    record.save(update_fields=["review_status", "mapped_gene", "reviewed_by", "reviewed_at"])
-    return record

@@ -17,13 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from genes.normalise import Outcome, SymbolQuery, normalise_symbols
-from pipeline.evidence import (
-    StagedGroup,
-    evidence_replace_for_source,
-    staged_key,
-    staged_records_upsert,
-    summaries_build,
-)
+from genes.services import evidence_replace_for_source
 from pipeline.models import (
     RunStatus,
     SourceRun,
@@ -32,6 +26,13 @@ from pipeline.models import (
     UploadedEntry,
     UploadMode,
     UploadStatus,
+)
+from pipeline.services.evidence import (
+    StagedGroup,
+    scores_recompute_logged,
+    staged_key,
+    staged_records_upsert,
+    summaries_build,
 )
 from pipeline.shrink import upload_hold, upload_replace_shrink
 from pipeline.sources.base import SourceFormatError, SourceRecord
@@ -260,10 +261,8 @@ def _upload_run_start(source: str, user: Any) -> SourceRun:
 
 
 def _upload_run_finish(run: SourceRun, *, records: int, genes: int, staged: int, message: str):
-    from pipeline.services import scores_recompute_if_available
-
     log = [message]
-    scores_recompute_if_available(log)
+    scores_recompute_logged(log)
     run.record_count, run.gene_count, run.staged_count = records, genes, staged
     run.status, run.finished_at, run.phase = RunStatus.COMPLETED, timezone.now(), "done"
     run.message, run.log = message[:512], "\n".join(log)

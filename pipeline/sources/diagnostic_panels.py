@@ -1,8 +1,9 @@
 """Diagnostic panels: commercial laboratories' kidney gene panels, uploaded as CSV/TSV/XLSX.
 
 One row per (panel, gene): `provider`, `panel`, `gene_symbol`, optional `hgnc_id` (header
-names case-insensitive). Uploads merge, replace or undo per provider (`pipeline.uploads`); a
-gene's count is its distinct (provider, panel) pairs, so two panels of one provider count twice.
+names case-insensitive). Uploads merge, replace or undo per provider
+(`pipeline.services.uploads`); a gene's count is its distinct (provider, panel) pairs, so two
+panels of one provider count twice.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Literature: curated kidney gene lists from publications, uploaded as CSV/TSV/XLSX.
 
 One row per (publication, gene): `pmid`, `gene_symbol`, optional `hgnc_id` and `title` (header
-names case-insensitive). The upload service (`pipeline.uploads`) maps rows to genes and merges,
-replaces or undoes them per publication; this class only reads rows and summarises a gene.
+names case-insensitive). The upload service (`pipeline.services.uploads`) maps rows to genes
+and merges, replaces or undoes them per publication; this class only reads rows and summarises
+a gene.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 Both read one row per (group, gene) from CSV/TSV/XLSX with `gene_symbol` and an optional
 `hgnc_id`; a subclass says which other columns it needs and what a valid row means. The upload
-service (`pipeline.uploads`) maps rows to genes and merges, replaces or undoes them per group.
+service (`pipeline.services.uploads`) maps rows to genes and merges, replaces or undoes them
+per group.
 """
 
 from __future__ import annotations

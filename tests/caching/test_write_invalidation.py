@@ -18,7 +18,7 @@ from annotations.services import annotation_run_execute
 from curation import services as curation_services
 from pipeline.models import RunStatus, StagedRecord
 from pipeline.services import source_run_execute, staged_record_map
-from pipeline.uploads import upload_commit
+from pipeline.services.uploads import upload_commit
 from tests.annotations.conftest import gtex_lines, write
 from tests.factories import GeneFactory, UserFactory
 from tests.pipeline.sources.conftest import clingen_csv, clingen_row

@@ -6,8 +6,8 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 
 from genes.models import CuratedSymbolMapping, Evidence, GeneScore
-from pipeline import uploads
 from pipeline.models import ReviewStatus, RunStatus, SourceRun, StagedRecord
+from pipeline.services import uploads
 
 pytestmark = pytest.mark.django_db
 

@@ -24,8 +24,10 @@ def _run_local():
 
 
 def _settings_names() -> set[str]:
-    sources = [*REPO_DIR.glob("kidney_genetics/settings*.py"),
-               *REPO_DIR.glob("kidney_genetics/settings/*.py")]
+    sources = [
+        *REPO_DIR.glob("kidney_genetics/settings*.py"),
+        *REPO_DIR.glob("kidney_genetics/settings/*.py"),
+    ]
     pattern = re.compile(r"env\.\w+\(\s*\"([A-Z0-9_]+)\"")
     return {name for path in sources for name in pattern.findall(path.read_text())}
 
@@ -57,9 +59,13 @@ def test_rendered_site_is_accepted_by_nginx(tmp_path):
     certificate, key = run_local.certificate_ensure(tmp_path / "tls")
     (tmp_path / "nginx" / "tmp").mkdir(parents=True)
     site = run_local.nginx_site_render(
-        (DEPLOY_DIR / "nginx" / "kgdb.conf").read_text(), port=18443, http_port=18080,
-        asgi_ports=[18001, 18002, 18003], static_root=tmp_path / "static",
-        certificate=certificate, key=key,
+        (DEPLOY_DIR / "nginx" / "kgdb.conf").read_text(),
+        port=18443,
+        http_port=18080,
+        asgi_ports=[18001, 18002, 18003],
+        static_root=tmp_path / "static",
+        certificate=certificate,
+        key=key,
     )
     directives = "".join(line for line in site.splitlines() if not line.lstrip().startswith("#"))
     assert "kgdb.example.org" not in directives and "/srv/kgdb" not in directives
@@ -68,9 +74,18 @@ def test_rendered_site_is_accepted_by_nginx(tmp_path):
     site_path.write_text(site)
     main_path.write_text(run_local.nginx_main_render(tmp_path, site_path))
     result = subprocess.run(
-        [nginx, "-t", "-p", str(tmp_path / "nginx"), "-c", str(main_path),
-         "-e", str(tmp_path / "nginx" / "error.log")],
-        capture_output=True, text=True,
+        [
+            nginx,
+            "-t",
+            "-p",
+            str(tmp_path / "nginx"),
+            "-c",
+            str(main_path),
+            "-e",
+            str(tmp_path / "nginx" / "error.log"),
+        ],
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr
 
@@ -80,6 +95,11 @@ def test_renderer_refuses_a_site_that_drifted_from_what_it_expects(tmp_path):
     site = (DEPLOY_DIR / "nginx" / "kgdb.conf").read_text().replace("listen 80;", "listen 81;")
     with pytest.raises(SystemExit, match="listen 80"):
         run_local.nginx_site_render(
-            site, port=1, http_port=2, asgi_ports=[3], static_root=tmp_path,
-            certificate=tmp_path, key=tmp_path,
+            site,
+            port=1,
+            http_port=2,
+            asgi_ports=[3],
+            static_root=tmp_path,
+            certificate=tmp_path,
+            key=tmp_path,
         )

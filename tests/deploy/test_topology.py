@@ -34,7 +34,7 @@ TRIGGER = f"""
 import django; django.setup()
 from pipeline.tasks import source_run_enqueue
 run = source_run_enqueue(source="panelapp", mode="replay",
-                         snapshot_dir="{REPO_DIR / 'demo' / 'sources' / 'panelapp'}")
+                         snapshot_dir="{REPO_DIR / "demo" / "sources" / "panelapp"}")
 print(run.pk)
 """
 
@@ -59,7 +59,10 @@ class Client:
         self, path: str, *, method: str = "GET", headers: dict | None = None, body: bytes = b""
     ) -> tuple[int, dict[str, str], bytes]:
         conn = http.client.HTTPSConnection(
-            "127.0.0.1", self.port, context=_tls_context(), timeout=30,
+            "127.0.0.1",
+            self.port,
+            context=_tls_context(),
+            timeout=30,
             source_address=(self.source, 0),
         )
         try:
@@ -90,10 +93,23 @@ def topology(shared_database, tmp_path):  # noqa: F811
     workdir = tmp_path / "prod-local"
     started = time.monotonic()
     process = subprocess.Popen(
-        [sys.executable, str(REPO_DIR / "deploy" / "run_local.py"), "--port", str(port),
-         "--http-port", str(http_port), "--asgi-ports", ",".join(map(str, asgi_ports)),
-         "--workdir", str(workdir)],
-        cwd=REPO_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            str(REPO_DIR / "deploy" / "run_local.py"),
+            "--port",
+            str(port),
+            "--http-port",
+            str(http_port),
+            "--asgi-ports",
+            ",".join(map(str, asgi_ports)),
+            "--workdir",
+            str(workdir),
+        ],
+        cwd=REPO_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     output: list[str] = []
     for line in process.stdout:
@@ -103,8 +119,10 @@ def topology(shared_database, tmp_path):  # noqa: F811
     else:
         process.wait()
         pytest.fail("run_local.py exited before it was ready:\n" + "".join(output[-40:]))
-    print(f"\ntopology up (migrate, demo load, 2 ASGI, qcluster, nginx): "
-          f"{time.monotonic() - started:.1f}s")
+    print(
+        f"\ntopology up (migrate, demo load, 2 ASGI, qcluster, nginx): "
+        f"{time.monotonic() - started:.1f}s"
+    )
     # The processes' own settings: a task signed with another SECRET_KEY is refused.
     env = {**env, "DEBUG": "false", "SECRET_KEY": (workdir / "secret_key").read_text()}
     try:

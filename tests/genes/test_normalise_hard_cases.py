@@ -15,7 +15,7 @@ import pytest
 
 from genes.models import GeneStatus
 from genes.normalise import Outcome, SymbolQuery, normalise_symbol, normalise_symbols
-from pipeline.evidence import records_group
+from pipeline.services.evidence import records_group
 from pipeline.sources.base import SourceRecord
 from tests.factories import GeneFactory
 

@@ -13,7 +13,7 @@ import pytest
 from annotations.models import RunStatus as AnnotationStatus
 from annotations.services import annotation_run_execute
 from genes.hgnc import HgncFormatError, hgnc_load
-from pipeline.uploads import UploadError, upload_commit
+from pipeline.services.uploads import UploadError, upload_commit
 from tests.conftest import DEMO_DIR
 from tests.hardening import badfiles
 

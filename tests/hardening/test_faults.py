@@ -25,7 +25,7 @@ CLINGEN_SNAPSHOT = REPO_DIR / "demo" / "sources" / "clingen"
 WORKER = """
 import sys, time
 phase = sys.argv[1]
-import pipeline.services as services
+import pipeline.services.runs as services
 from pipeline.sources.clingen import ClinGenSource
 def hold(label):
     print(label, flush=True)

@@ -9,4 +9,3 @@ from kidney_genetics.settings.test import *  # noqa: F403
 PIPELINE_RUN_EXECUTOR = "tests.pipeline.realtime_fakes.fake_execute"
 PIPELINE_RELAY_INTERVAL = 30.0
 Q_CLUSTER = {**Q_CLUSTER, "name": "kgdb_scale_out_test", "workers": 1}  # noqa: F405
-

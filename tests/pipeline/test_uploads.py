@@ -17,6 +17,7 @@ from django.core.management.base import CommandError
 from genes.models import Evidence, Gene
 from pipeline.models import SourceUpload, StagedRecord, UploadedEntry, UploadStatus
 from pipeline.services import staged_record_map
+from pipeline.services.uploads import UploadError, upload_commit, upload_preview, upload_undo
 from pipeline.sources.base import (
     EvidenceSource,
     EvidenceSummary,
@@ -24,7 +25,6 @@ from pipeline.sources.base import (
     SourceFormatError,
     SourceRecord,
 )
-from pipeline.uploads import UploadError, upload_commit, upload_preview, upload_undo
 
 pytestmark = pytest.mark.django_db
 
@@ -63,8 +63,9 @@ def stand_in_source(monkeypatch):
     def lookup(key: str):
         return StandInLiterature
 
-    monkeypatch.setattr("pipeline.uploads.source_class", lookup)
-    monkeypatch.setattr("pipeline.services.source_class", lookup)
+    monkeypatch.setattr("pipeline.services.uploads.source_class", lookup)
+    monkeypatch.setattr("pipeline.services.staging.source_class", lookup)
+    monkeypatch.setattr("pipeline.services.runs.source_class", lookup)
 
 
 def table(*rows: str) -> bytes:

@@ -25,8 +25,8 @@ from curation.roles import CURATOR
 from genes.models import Evidence, Gene, GeneScore
 from pipeline.models import HeldResult, RunStatus, SourceRun, UploadedEntry
 from pipeline.services import source_run_execute
+from pipeline.services.uploads import UploadHeldError, upload_commit
 from pipeline.shrink import shrink_limits, source_shrink_check
-from pipeline.uploads import UploadHeldError, upload_commit
 from tests.conftest import DEMO_DIR, make_role_user
 
 pytestmark = pytest.mark.django_db

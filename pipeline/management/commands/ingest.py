@@ -68,10 +68,10 @@ class Command(BaseCommand):
                 self.stdout.write(f"{key}: no {snapshot / key}, skipped")
                 continue
             failures += self._ingest_one(key, options, rescore=False)
-        from pipeline.services import scores_recompute_if_available
+        from pipeline.services.evidence import scores_recompute_logged
 
         log: list[str] = []
-        scores_recompute_if_available(log)
+        scores_recompute_logged(log)
         self.stdout.write("; ".join(log))
         return failures
 
@@ -117,7 +117,7 @@ class Command(BaseCommand):
         return []
 
     def _upload(self, key: str, options: dict[str, Any]) -> list[str]:
-        from pipeline.uploads import UploadError, UploadHeldError, upload_commit
+        from pipeline.services.uploads import UploadError, UploadHeldError, upload_commit
 
         path = options.get("file")
         if not path:

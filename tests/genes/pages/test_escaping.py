@@ -22,7 +22,7 @@ from curation.models import CuratorDecision, Release
 from genes.models import Evidence
 from genes.scoring import scores_recompute
 from pipeline.models import SourceUpload, UploadedEntry
-from pipeline.uploads import upload_commit
+from pipeline.services.uploads import upload_commit
 from tests.conftest import REPO_DIR
 from tests.factories import EvidenceFactory, GeneFactory, UserFactory
 

@@ -71,7 +71,7 @@ def test_demo_upload_file_parses(demo_dir):
 
 @pytest.mark.django_db
 def test_demo_upload_commits_evidence_end_to_end(demo_genes, demo_dir):
-    from pipeline.uploads import upload_commit
+    from pipeline.services.uploads import upload_commit
 
     content = (demo_dir / "uploads" / "diagnostic_panels.tsv").read_bytes()
     upload = upload_commit(

@@ -94,7 +94,7 @@ def test_fetch_is_refused_because_literature_is_uploaded():
 
 @pytest.mark.django_db
 def test_demo_upload_commits_evidence_end_to_end(demo_genes, demo_dir):
-    from pipeline.uploads import upload_commit
+    from pipeline.services.uploads import upload_commit
 
     content = (demo_dir / "uploads" / "literature.csv").read_bytes()
     upload = upload_commit(source="literature", file_name="literature.csv", content=content)
