@@ -2,9 +2,10 @@
 
 Every error body has the project's one shape (common/api_errors.py), documented once as
 the `ErrorDocument` component. Rather than repeating error responses on each view, the schema
-class adds them where they can occur: 400 for bad parameters or bodies, 403 for writes
-(authentication and role), 404 for paths that name a resource, 413 for request bodies over the
-upload limit, 429 everywhere (throttling), 503 everywhere (database unavailable). An error
+class adds them where they can occur: 400 for bad parameters or bodies, 401 and 403 for writes
+(authentication, then role), 404 for paths that name a resource, 413 for request bodies over the
+upload limit, 414 for over-long URLs, 429 everywhere (throttling), 503 everywhere (database
+unavailable). An error
 response a view declares itself (with a more precise description) gets the same body.
 """
 
@@ -20,9 +21,11 @@ from rest_framework import serializers
 ERROR_MEDIA_TYPES = ("application/json",)
 ERROR_DESCRIPTIONS = {
     "400": "Bad request: a parameter or the body is invalid (the parameter is named)",
-    "403": "Not allowed: authentication or the right role is needed",
+    "401": "No valid credentials: send `Authorization: Token <token>` (WWW-Authenticate says so)",
+    "403": "Not allowed: the right role is needed (or a signed-in browser's CSRF token)",
     "404": "Not found",
     "413": "The request body exceeds the upload limit",
+    "414": "The URL (path and query string) is longer than the server accepts",
     "429": "Too many requests (see the Retry-After header)",
     "503": "The database is unavailable; try again in a few seconds (see the Retry-After header)",
 }
@@ -72,9 +75,9 @@ class ProjectAutoSchema(AutoSchema):
         return responses
 
     def _error_codes(self) -> list[str]:
-        codes = ["400", "429", "503"]
+        codes = ["400", "414", "429", "503"]
         if self.method.upper() in WRITE_METHODS:
-            codes.extend(["403", "413"])
+            codes.extend(["401", "403", "413"])
         if "{" in self.path:
             codes.append("404")
         return codes

@@ -37,7 +37,9 @@ _PAIR = re.compile(
 )
 _AUTH_SCHEME = re.compile(r"\b(?P<key>(?:Token|Bearer|Basic)\s+)[\w.~+/=-]{8,}", re.IGNORECASE)
 # SQL touching these is logged without its parameters (token keys, password hashes, sessions).
-_SENSITIVE_SQL = re.compile(r"authtoken_token|\"?password\"?|django_session|axes_", re.IGNORECASE)
+_SENSITIVE_SQL = re.compile(
+    r"authtoken_token|knox_authtoken|\"?password\"?|django_session|axes_", re.IGNORECASE
+)
 
 # LogRecord attributes that are not `extra=` fields.
 _STANDARD_ATTRIBUTES = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {

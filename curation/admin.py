@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from knox.models import AuthToken
 from simple_history.admin import SimpleHistoryAdmin
 
 from curation import services
@@ -201,3 +204,59 @@ class ReleaseAdmin(admin.ModelAdmin):
             len(log.get("removed", [])),
             len(log.get("tier_changes", [])),
         )
+
+
+class SuperuserOnlyAdmin(admin.ModelAdmin):
+    """Accounts, groups and tokens are managed by superusers only.
+
+    The Admin role holds every model permission (curation/roles.py), including auth's; without
+    this, an Admin-role account could grant itself `is_superuser` or read other users' tokens.
+    """
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_active and request.user.is_superuser)
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return self.has_module_permission(request)
+
+
+for _model in (User, Group, AuthToken):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+
+
+@admin.register(User)
+class ProjectUserAdmin(SuperuserOnlyAdmin, UserAdmin):
+    pass
+
+
+@admin.register(Group)
+class ProjectGroupAdmin(SuperuserOnlyAdmin, GroupAdmin):
+    pass
+
+
+@admin.register(AuthToken)
+class ApiTokenAdmin(SuperuserOnlyAdmin):
+    """Tokens are listed by owner, start and expiry; deleting one revokes it. Secrets are only
+    ever shown once, to the client that signed in; the database holds a digest."""
+
+    list_display = ("user", "token_key", "created", "expiry")
+    list_select_related = ("user",)
+    search_fields = ("user__username",)
+    fields = ("user", "token_key", "created", "expiry")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import m2m_changed, post_migrate, post_save, pre_save
 
 
 class CurationConfig(AppConfig):
@@ -7,9 +7,13 @@ class CurationConfig(AppConfig):
     name = "curation"
 
     def ready(self) -> None:
-        """Add curator decisions to gene pages/API, keep the role groups complete and register the
-        read-cache version marks of decisions and releases."""
+        """Add curator decisions to gene pages/API, keep the role groups complete, register the
+        read-cache version marks of decisions and releases, and end a user's tokens and sessions
+        when the account's rights shrink."""
+        from django.contrib.auth.models import User
+
         from common.caching import register_version_marks
+        from curation import signals
         from curation.roles import roles_sync_after_migrate
         from curation.selectors import decision_section_payloads, release_latest_summary
         from genes.extensions import register_gene_section, register_home_block
@@ -40,4 +44,11 @@ class CurationConfig(AppConfig):
             ("curation.HistoricalCuratorDecision", "history_date"),
             ("curation.Release", "created_at"),
             ("curation.Release", "published_at"),
+        )
+        pre_save.connect(signals.user_pre_save, sender=User, dispatch_uid="curation_user_pre")
+        post_save.connect(signals.user_post_save, sender=User, dispatch_uid="curation_user_post")
+        m2m_changed.connect(
+            signals.user_groups_changed,
+            sender=User.groups.through,
+            dispatch_uid="curation_user_groups",
         )

@@ -157,3 +157,56 @@ def release_publish(*, release: Release, user: AbstractBaseUser) -> Release:
     locked.citation = snapshot.citation_text(version=version, published_at=now)
     locked.save()
     return locked
+
+
+def user_access_end(*, user: AbstractBaseUser) -> int:
+    """End every API token and browser session of `user`; returns how many were ended.
+
+    Called when a password changes, an account is deactivated or loses a role (see
+    curation/signals.py): whoever held the old credentials must sign in again, under the
+    account's new rights. Sessions are found by decoding the unexpired ones, which is fine
+    for a curation team's few hundred sessions.
+    """
+    from django.contrib.sessions.models import Session
+    from knox.models import get_token_model
+
+    tokens, _ = get_token_model().objects.filter(user_id=user.pk).delete()
+    user_key = str(user.pk)
+    ended_sessions = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.get_decoded().get("_auth_user_id") == user_key
+    ]
+    Session.objects.filter(pk__in=ended_sessions).delete()
+    return tokens + len(ended_sessions)
+
+
+class TokenLimitError(PermissionDenied):
+    """The user already holds as many live API tokens as allowed."""
+
+
+def api_token_issue(*, user: AbstractBaseUser) -> tuple[str, object]:
+    """A new API token for `user`: (secret, expiry). The secret is shown once, never stored.
+
+    Refused when the user already holds `API_TOKEN_LIMIT_PER_USER` unexpired tokens, so a
+    leaked password cannot mint tokens without bound; logging out frees a slot.
+    """
+    from django.conf import settings
+    from django.db.models import Q
+    from knox.models import get_token_model
+    from knox.settings import knox_settings
+
+    tokens = get_token_model().objects.filter(user_id=user.pk)
+    limit = getattr(settings, "API_TOKEN_LIMIT_PER_USER", None)
+    now = timezone.now()
+    live = tokens.filter(Q(expiry__gt=now) | Q(expiry__isnull=True))
+    if limit is not None and live.count() >= limit:
+        raise TokenLimitError(
+            f"You hold {limit} live API tokens, the most allowed; log out of one "
+            "(POST /api/auth/logout/ with it) or all (POST /api/auth/logout-all/)."
+        )
+    tokens.filter(expiry__lte=now).delete()
+    instance, secret = get_token_model().objects.create(
+        user=user, expiry=knox_settings.TOKEN_TTL, prefix=knox_settings.TOKEN_PREFIX
+    )
+    return secret, instance.expiry

@@ -6,6 +6,10 @@ from curation.api import views
 
 urlpatterns = [
     path("auth/token/", views.TokenObtainView.as_view(), name="api-token"),
+    path("auth/logout/", views.TokenLogoutView.as_view(), name="api-logout"),
+    path(
+        "auth/logout-all/", views.TokenLogoutView.as_view(everywhere=True), name="api-logout-all"
+    ),
     path("decisions/", views.DecisionListCreateView.as_view(), name="api-decisions"),
     path("runs/", views.RunTriggerView.as_view(), name="api-runs"),
     path(

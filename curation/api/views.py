@@ -8,13 +8,15 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponse
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from knox.models import AuthToken
 from rest_framework import generics, status
-from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework import serializers as drf_serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from common.api_schema import error_response
@@ -54,14 +56,75 @@ def _django_errors(error: DjangoValidationError) -> Any:
     return error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
 
 
-@method_decorator(sensitive_post_parameters("password"), name="dispatch")
-class TokenObtainView(ObtainAuthToken):
-    """POST username + password → API token; rate-limited per client."""
+class TokenLimitReached(APIException):
+    status_code = status.HTTP_403_FORBIDDEN
+    default_code = "token_limit"
 
+
+TOKEN_RESPONSE = inline_serializer(
+    "ApiToken",
+    {
+        "token": drf_serializers.CharField(help_text="The secret; shown only in this response."),
+        "expiry": drf_serializers.DateTimeField(help_text="When the token stops working."),
+    },
+)
+UNAUTHENTICATED = error_response("No valid token: sign in (`POST /api/auth/token/`)")
+
+
+@method_decorator(sensitive_post_parameters("password"), name="dispatch")
+class TokenObtainView(APIView):
+    """POST username + password → a new API token (hashed at rest, expiring); rate-limited.
+
+    Default authentication stays on so a signed-in browser's POST still needs its CSRF token.
+    """
+
+    permission_classes: list = []
     throttle_classes = [LoginRateThrottle]
     throttle_scope = "login"
-    # ObtainAuthToken names DRF's parsers itself; the project's bound the JSON nesting depth.
-    parser_classes = api_settings.DEFAULT_PARSER_CLASSES
+
+    @extend_schema(
+        operation_id="auth_token_create",
+        request=AuthTokenSerializer,
+        responses={
+            200: TOKEN_RESPONSE,
+            400: error_response("Wrong username or password, or a field is missing"),
+            403: error_response("The user already holds the most live tokens allowed"),
+            429: error_response("Too many sign-in attempts from this client"),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        try:
+            secret, expiry = services.api_token_issue(user=serializer.validated_data["user"])
+        except services.TokenLimitError as error:
+            raise TokenLimitReached(str(error)) from None
+        return Response({"token": secret, "expiry": expiry})
+
+
+class TokenLogoutView(APIView):
+    """POST with a token: that token stops working. `logout-all`: every token and session of
+    the user (a signed-in browser may ask too, with its CSRF token)."""
+
+    permission_classes = [IsAuthenticated]
+    everywhere = False
+
+    @extend_schema(
+        request=None,
+        responses={
+            204: None,
+            400: error_response("logout without a token (a browser session has no token)"),
+            401: UNAUTHENTICATED,
+        },
+    )
+    def post(self, request: Request) -> Response:
+        if self.everywhere:
+            services.user_access_end(user=request.user)
+        elif isinstance(request.auth, AuthToken):
+            request.auth.delete()
+        else:
+            raise ValidationError("Send the token to end in the Authorization header.")
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class DecisionListCreateView(generics.ListCreateAPIView):

@@ -8,6 +8,7 @@ cache. `DATABASE_URL` and `REDIS_URL` switch to the production parts (PostgreSQL
 Redis for channels, cache and the queue).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -47,7 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -252,9 +253,10 @@ FILE_UPLOAD_HANDLERS = [
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "common.api_schema.ProjectAutoSchema",
+    # Token first: its `WWW-Authenticate: Token` makes an anonymous write a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "common.token_auth.ProjectTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     # One counter per client per window, failing open when Redis is down (see the module).
@@ -280,6 +282,16 @@ REST_FRAMEWORK = {
     # `format=csv|tsv|json` on the gene list selects an export, not a DRF renderer.
     "URL_FORMAT_OVERRIDE": None,
 }
+
+# API tokens (django-rest-knox, common/token_auth.py): stored hashed, shown once, expiring.
+# Password change, deactivation and role removal end them all (curation/signals.py).
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=env.float("API_TOKEN_TTL_HOURS", default=24.0 * 30)),
+    "AUTH_HEADER_PREFIX": "Token",
+    # Lets secret scanners recognise a leaked token.
+    "TOKEN_PREFIX": "kgdb_",
+}
+API_TOKEN_LIMIT_PER_USER = env.int("API_TOKEN_LIMIT_PER_USER", default=10)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kidney Genetics Database API",

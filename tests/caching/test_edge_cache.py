@@ -13,12 +13,12 @@ import pytest
 from asgiref.testing import ApplicationCommunicator
 from django.contrib.auth import get_user_model
 from django.test import override_settings
-from rest_framework.authtoken.models import Token
 from rest_framework.throttling import SimpleRateThrottle
 
 from common.asgi_handler import SyncChainASGIHandler
 from common.caching import data_version_bump
 from common.edge_cache import EdgeReadCache, _Capture, edge_enabled
+from curation.services import api_token_issue
 from genes.models import Evidence
 from genes.scoring import scores_recompute
 from tests.factories import GeneFactory
@@ -164,9 +164,9 @@ def test_a_version_bump_invalidates_every_edge_entry(edge, scored):
 
 def test_credentials_go_to_django_every_time(edge, scored):
     user = get_user_model().objects.create_user("edge-reader", password="pw-not-used-123")
-    token = Token.objects.create(user=user)
+    token = api_token_issue(user=user)[0]
     for headers in (
-        {"authorization": f"Token {token.key}"},
+        {"authorization": f"Token {token}"},
         {"cookie": "sessionid=abc123"},
         {"cookie": "messages=xyz; theme=dark"},
     ):

@@ -6,7 +6,7 @@ import hashlib
 import logging
 
 import pytest
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from curation.models import CuratorDecision
 from genes.models import Evidence
@@ -67,7 +67,7 @@ def test_api_unknown_gene_is_a_validation_error(api_client, curator, genes):
 def test_wrong_password_gets_no_token(api_client, curator):
     response = api_client.post(TOKEN_URL, {"username": curator.username, "password": "nope"})
     assert response.status_code == 400
-    assert not Token.objects.exists()
+    assert not AuthToken.objects.exists()
 
 
 def test_login_is_rate_limited(api_client, curator):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
+from curation.services import api_token_issue
 from genes.models import Evidence, Gene, GeneScore, Tier
 
 
@@ -24,7 +24,7 @@ def _empty_cache(empty_cache):
 @pytest.fixture
 def token_of():
     def token(user: User) -> str:
-        return Token.objects.get_or_create(user=user)[0].key
+        return api_token_issue(user=user)[0]
 
     return token
 

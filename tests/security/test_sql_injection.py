@@ -11,8 +11,8 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import User
 from drf_spectacular.generators import SchemaGenerator
-from rest_framework.authtoken.models import Token
 
+from curation.services import api_token_issue
 from genes.filters import GeneScoreFilterSet
 from genes.models import Gene
 
@@ -47,7 +47,7 @@ def planted(db, scored_gene):
     """Rows no gene list may ever show: an unscored gene, a user and their API token."""
     Gene.objects.create(hgnc_id=99901, symbol="HIDDENGENE", name="never listed")
     user = User.objects.create_user(SECRET_USER, password="Planted-Pass-991")
-    return {"token": Token.objects.create(user=user).key, "hash": user.password}
+    return {"token": api_token_issue(user=user)[0], "hash": user.password}
 
 
 def _assert_clean(response, planted) -> None:
