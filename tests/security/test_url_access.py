@@ -81,6 +81,7 @@ ACCESS: dict[str, Rule] = {
     # Role checks of the run actions are in tests/pipeline (they need a run in each state).
     "api-run-cancel": Rule(Access.POST_ONLY, 405),
     "api-run-retry": Rule(Access.POST_ONLY, 405),
+    "api-run-confirm": Rule(Access.POST_ONLY, 405),
     "api-release-list": PUBLIC_OK,
     "api-release-detail": PUBLIC_MISSING,
     "api-release-download": PUBLIC_MISSING,
