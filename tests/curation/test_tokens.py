@@ -18,7 +18,7 @@ from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from curation.roles import ADMIN, CURATOR
-from tests.curation.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
