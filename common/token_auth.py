@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from knox.auth import TokenAuthentication
 from rest_framework import exceptions
 
@@ -27,3 +28,18 @@ class ProjectTokenAuthentication(TokenAuthentication):
         except UnicodeDecodeError:
             raise exceptions.AuthenticationFailed("Invalid token.") from None
         return super().authenticate_credentials(token)
+
+
+class ProjectTokenScheme(OpenApiAuthenticationExtension):
+    """Documents the token scheme in the OpenAPI schema (drf-spectacular finds it by class)."""
+
+    target_class = "common.token_auth.ProjectTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": 'A token from POST /api/auth/token/, sent as "Token <token>".',
+        }
