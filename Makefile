@@ -55,7 +55,7 @@ run: demo
 	$(DEV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo "Kidney Genetics Database on http://$(HOST):$(PORT)/  (Ctrl-C stops server and worker)"
 	@export $(DEV); setsid $(PY) manage.py qcluster & worker=$$!; \
-	  $(VENV)/bin/daphne -b $(HOST) -p $(PORT) kidney_genetics.asgi:application & server=$$!; \
+	  $(VENV)/bin/daphne --verbosity 0 -b $(HOST) -p $(PORT) kidney_genetics.asgi:application & server=$$!; \
 	  stop() { trap - INT TERM EXIT; kill -TERM $$server $$worker 2>/dev/null; \
 	    $(QCLUSTER_STOP); wait $$server 2>/dev/null; exit 0; }; \
 	  trap stop INT TERM EXIT; wait $$server
