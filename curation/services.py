@@ -14,7 +14,7 @@ from curation import snapshot
 from curation.models import CuratorDecision, Release, ReleaseFile, ReleaseStatus, Verdict
 from genes.models import Gene
 
-_PMID = re.compile(r"^\d{1,9}$")
+_PMID = re.compile(r"^[0-9]{1,9}$")  # not \d: it accepts other scripts' digits
 
 
 class StaleDecisionError(ValidationError):

@@ -175,3 +175,10 @@ def test_superuser_manages_accounts_and_sees_no_token_secret(curator):
     assert curator.username in listing
     assert token not in listing and token[15:] not in listing
     assert client.get("/admin/knox/authtoken/add/").status_code == 403
+
+
+def test_pmids_in_other_scripts_digits_are_refused(curator, genes):
+    client = APIClient()
+    client.force_authenticate(curator)
+    response = client.post("/api/decisions/", {**DECISION, "pmids": ["١٢٣"]}, format="json")
+    assert response.status_code == 400
