@@ -1,4 +1,4 @@
-"""Background source runs on django-q2: enqueue, execute, heartbeat, reap, schedule.
+"""Background source runs on django-q2: enqueue, execute, heartbeat, reap (pipeline.schedules).
 
 A run triggered from the admin, the API or a schedule becomes a pending SourceRun plus a
 django-q2 task (queued after the transaction commits). The task runs `source_run_execute`
@@ -30,7 +30,7 @@ from django_q.tasks import async_task
 from genes.sources import source_label
 from pipeline.events import ACTIVE_STATUSES, run_event_publish
 from pipeline.models import RunStatus, SourceRun, WorkerHeartbeat
-from pipeline.sources.registry import is_upload_source, refresh_schedule, source_class
+from pipeline.sources.registry import is_upload_source, source_class
 
 logger = logging.getLogger(__name__)
 
@@ -41,8 +41,6 @@ STALE_RUNNING_SECONDS = settings.PIPELINE_STALE_RUNNING_SECONDS
 # reap) while the workers were idle (no run running or finishing meanwhile): its task was lost,
 # or no qcluster is running; and in any case after this long, even behind other long runs.
 STALE_PENDING_SECONDS = settings.PIPELINE_STALE_PENDING_SECONDS
-_PERIOD_DAYS = {"daily": 1, "weekly": 7, "monthly": 30}
-REAPER_MINUTES = 2
 
 
 class RunAlreadyActiveError(Exception):
@@ -317,59 +315,6 @@ def source_run_scheduled(source: str) -> int | None:
     except RunAlreadyActiveError as error:
         logger.info("scheduled refresh skipped: %s", error)
         return None
-
-
-def schedules_sync() -> list[str]:
-    """Create or update the periodic refresh and reaper schedules; safe to repeat."""
-    from django_q.models import Schedule
-
-    schedule_types = {
-        "daily": Schedule.DAILY,
-        "weekly": Schedule.WEEKLY,
-        "monthly": Schedule.MONTHLY,
-    }
-    names = []
-    # Periods are declared on the source classes (setting PIPELINE_REFRESH overrides them).
-    for source, period in refresh_schedule().items():
-        name = f"pipeline: refresh {source}"
-        defaults = {
-            "func": "pipeline.tasks.source_run_scheduled",
-            "args": repr(source),
-            "schedule_type": schedule_types[period],
-            "minutes": None,
-            "repeats": -1,
-        }
-        # The first refresh is one period away: starting a fresh server must not fetch.
-        first_run = {"next_run": timezone.now() + timedelta(days=_PERIOD_DAYS[period])}
-        Schedule.objects.update_or_create(
-            name=name, defaults=defaults, create_defaults=defaults | first_run
-        )
-        names.append(name)
-    name = "pipeline: reap stale runs"
-    Schedule.objects.update_or_create(
-        name=name,
-        defaults={
-            "func": "pipeline.tasks.runs_reap_stale",
-            "args": None,
-            "schedule_type": Schedule.MINUTES,
-            "minutes": REAPER_MINUTES,
-            "repeats": -1,
-        },
-    )
-    names.append(name)
-    name = "pipeline: worker heartbeat"
-    Schedule.objects.update_or_create(
-        name=name,
-        defaults={
-            "func": "pipeline.tasks.worker_heartbeat",
-            "args": None,
-            "schedule_type": Schedule.MINUTES,
-            "minutes": 1,
-            "repeats": -1,
-        },
-    )
-    names.append(name)
-    return names
 
 
 def source_run_cancel(*, run: SourceRun, user: Any = None) -> SourceRun:

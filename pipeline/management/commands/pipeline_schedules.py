@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from pipeline.tasks import schedules_sync
+from pipeline.schedules import schedules_sync
 
 
 class Command(BaseCommand):

@@ -94,7 +94,7 @@ def test_a_registered_source_appears_everywhere_without_other_edits(
 def test_schedules_follow_the_declared_refresh_periods(dummy_source):
     from django_q.models import Schedule
 
-    from pipeline.tasks import schedules_sync
+    from pipeline.schedules import schedules_sync
 
     names = schedules_sync()
     assert "pipeline: refresh dummy" in names
