@@ -67,8 +67,10 @@ def test_django_404_raised_in_an_api_view_has_the_not_found_code(api_client):
 
 @pytest.mark.django_db
 def test_anonymous_write_is_refused_in_error_shape(api_client, genes):
-    error = assert_error_shape(api_client.post("/api/genes/", {"symbol": "X"}), 403)
+    response = api_client.post("/api/genes/", {"symbol": "X"})
+    error = assert_error_shape(response, 401)
     assert error["code"] == "not_authenticated"
+    assert response["WWW-Authenticate"].startswith("Token")
 
 
 @pytest.mark.django_db
