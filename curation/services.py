@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from curation import snapshot
@@ -81,7 +81,20 @@ def decision_record(
     decision.pmids = cleaned_pmids
     decision.author = user
     decision._history_user = user
-    decision.save()
+    if decision.pk is not None:
+        decision.save()
+        return decision
+    # select_for_update locks no row that does not exist yet: two curators saving the first
+    # decision at once both get here, and the loser meets the one-decision-per-gene constraint.
+    # The savepoint keeps the caller's transaction usable (PostgreSQL aborts it otherwise).
+    try:
+        with transaction.atomic():
+            decision.save()
+    except IntegrityError as clash:
+        raise StaleDecisionError(
+            "Another curator recorded the first decision on this gene a moment ago. "
+            "Reload it, review their decision and save again."
+        ) from clash
     return decision
 
 

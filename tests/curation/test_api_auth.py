@@ -57,6 +57,23 @@ def test_api_stale_decision_is_a_conflict(api_client, curator, other_curator, ge
     assert CuratorDecision.objects.get().verdict == "disputed"
 
 
+def test_api_losing_the_race_for_the_first_decision_is_a_conflict(
+    api_client, curator, other_curator, genes, monkeypatch
+):
+    body = {"gene": "HGNC:9008", "verdict": "confirmed", "rationale": "First."}
+    api_client.force_authenticate(curator)
+    assert api_client.post("/api/decisions/", body, format="json").status_code == 201
+    # The other curator's lookup ran before the first save committed (see test_decisions).
+    monkeypatch.setattr(
+        CuratorDecision.objects, "select_for_update", lambda: CuratorDecision.objects.none()
+    )
+    api_client.force_authenticate(other_curator)
+    response = api_client.post("/api/decisions/", {**body, "verdict": "excluded"}, format="json")
+    assert response.status_code == 409
+    assert "a moment ago" in response.json()["errors"][0]["detail"]
+    assert CuratorDecision.objects.get().verdict == "confirmed"
+
+
 def test_api_unknown_gene_is_a_validation_error(api_client, curator, genes):
     api_client.force_authenticate(curator)
     body = {"gene": "HGNC:1", "verdict": "confirmed", "rationale": "R."}

@@ -55,6 +55,25 @@ def test_recording_a_first_decision_when_one_already_exists_is_refused(
         _record(genes[0], other_curator, verdict=Verdict.EXCLUDED)
 
 
+def _lose_the_first_decision_race(monkeypatch):
+    """The moment of the race: this save's lookup saw no decision, the other one committed."""
+    monkeypatch.setattr(
+        CuratorDecision.objects, "select_for_update", lambda: CuratorDecision.objects.none()
+    )
+
+
+def test_losing_the_race_for_the_first_decision_is_stale_not_an_error(
+    genes, curator, other_curator, monkeypatch
+):
+    _record(genes[0], curator)
+    _lose_the_first_decision_race(monkeypatch)
+    with pytest.raises(services.StaleDecisionError, match="a moment ago"):
+        _record(genes[0], other_curator, verdict=Verdict.EXCLUDED)
+    stored = CuratorDecision.objects.get(gene=genes[0])
+    assert (stored.verdict, stored.version, stored.author) == (Verdict.CONFIRMED, 1, curator)
+    assert stored.history.count() == 1
+
+
 def test_history_keeps_who_and_what_of_every_change(genes, curator, other_curator):
     first = _record(genes[0], curator)
     _record(genes[0], other_curator, verdict=Verdict.DISPUTED, base_version=first.version)
