@@ -85,34 +85,35 @@ class SourceRunAdmin(admin.ModelAdmin):
         note = f" ({skipped} selected run(s) had not failed)" if skipped else ""
         self.message_user(request, f"Queued {queued} source run(s){note}.")
 
+    def _act_on_each(
+        self, request: HttpRequest, queryset: QuerySet, action: str, statuses: list[str]
+    ) -> int:
+        """Run one of tasks.RUN_ACTIONS on each selected run in `statuses`; report the others."""
+        done = 0
+        for run in queryset.filter(status__in=statuses).order_by("pk"):
+            try:
+                tasks.source_run_action(action=action, run=run, user=request.user)
+            except tasks.RunActionError as refused:
+                self.message_user(request, str(refused), messages.WARNING)
+                continue
+            done += 1
+        return done
+
     @admin.action(
         description="Confirm selected held runs (apply despite the shrink)", permissions=["retry"]
     )
     def confirm_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
         """Apply what held runs read; each in its own transaction with the score recompute."""
-        confirmed = 0
-        for run in queryset.filter(status=RunStatus.HELD).order_by("pk"):
-            try:
-                tasks.held_run_confirm(run=run, user=request.user)
-            except tasks.RunActionError as refused:
-                self.message_user(request, str(refused), messages.WARNING)
-                continue
-            confirmed += 1
+        confirmed = self._act_on_each(request, queryset, "confirm", [RunStatus.HELD])
         skipped = queryset.exclude(status=RunStatus.HELD).count()
         note = f" ({skipped} selected run(s) were not held)" if skipped else ""
         self.message_user(request, f"Confirmed and applied {confirmed} held run(s){note}.")
 
     @admin.action(description="Cancel selected pending or running runs", permissions=["retry"])
     def cancel_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
-        cancelled = 0
-        for run in queryset.filter(status__in=[RunStatus.PENDING, RunStatus.RUNNING]):
-            try:
-                tasks.source_run_cancel(run=run, user=request.user)
-            except tasks.RunActionError as refused:
-                self.message_user(request, str(refused), messages.WARNING)
-                continue
-            cancelled += 1
-        skipped = queryset.exclude(status__in=[RunStatus.PENDING, RunStatus.RUNNING]).count()
+        active = [RunStatus.PENDING, RunStatus.RUNNING]
+        cancelled = self._act_on_each(request, queryset, "cancel", active)
+        skipped = queryset.exclude(status__in=active).count()
         note = f" ({skipped} selected run(s) were not pending or running)" if skipped else ""
         self.message_user(request, f"Cancelled {cancelled} run(s){note}.")
 
